@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+import { main } from '../dist/tssub.js';
+main();

@@ -1,0 +1,89 @@
+/**
+ * The option tables, as data. Each option is declared once here; tspub and tssub spread the
+ * shared tables into their own lists, and the argv normaliser, yargs and --help all read them.
+ * Spellings follow mosquitto_pub/mosquitto_sub 2.0: an option mosquitto has only as a letter
+ * (-C, -W, -R ...) has no long spelling here either.
+ */
+export interface OptionSpec {
+  /** Key in RawOptions (core/config.ts). */
+  key: string;
+  short?: string;
+  long?: string;
+  /** Placeholder for the value in help; absent for flags that take no value. */
+  value?: string;
+  /** List options (tssub -t, -T) accumulate; everything else: last occurrence wins. */
+  repeatable?: boolean;
+  group: HelpGroup;
+  describe: string;
+}
+
+export type HelpGroup = 'Connection' | 'Will' | 'Publish' | 'Subscribe' | 'Output' | 'General';
+export type ToolName = 'tspub' | 'tssub';
+
+export const connectionOptions: OptionSpec[] = [
+  { key: 'host', short: 'h', long: 'host', value: 'HOST', group: 'Connection', describe: 'broker host name or address (default: localhost)' },
+  { key: 'port', short: 'p', long: 'port', value: 'PORT', group: 'Connection', describe: 'broker port (default: 1883)' },
+  { key: 'protocol-version', short: 'V', long: 'protocol-version', value: 'VERSION', group: 'Connection', describe: 'MQTT version: 31, 311 or 5 (also mqttv31, mqttv311, mqttv5; default: 311)' },
+  { key: 'id', short: 'i', long: 'id', value: 'ID', group: 'Connection', describe: 'client id (default: assigned by the broker; MQTT 3.1: a random tsmqtt-... id)' },
+  { key: 'id-prefix', short: 'I', long: 'id-prefix', value: 'PREFIX', group: 'Connection', describe: 'client id made of PREFIX followed by the process id' },
+  { key: 'keepalive', short: 'k', long: 'keepalive', value: 'SECONDS', group: 'Connection', describe: 'keepalive interval, 5 to 65535 seconds (default: 60)' },
+  { key: 'username', short: 'u', long: 'username', value: 'USER', group: 'Connection', describe: 'user name' },
+  { key: 'pw', short: 'P', long: 'pw', value: 'PASSWORD', group: 'Connection', describe: 'password (never printed, not even with -d)' },
+  { key: 'disable-clean-session', short: 'c', long: 'disable-clean-session', group: 'Connection', describe: 'keep the session (subscriptions, queued QoS 1/2 messages) after disconnect; needs -i' },
+  { key: 'session-expiry-interval', short: 'x', value: 'SECONDS', group: 'Connection', describe: 'MQTT 5 session expiry interval; -1 or ∞ for never (with -c, default: never)' },
+];
+
+export const willOptions: OptionSpec[] = [
+  { key: 'will-topic', long: 'will-topic', value: 'TOPIC', group: 'Will', describe: 'topic the broker publishes the will to if the connection drops' },
+  { key: 'will-payload', long: 'will-payload', value: 'PAYLOAD', group: 'Will', describe: 'will payload (default: empty)' },
+  { key: 'will-qos', long: 'will-qos', value: 'QOS', group: 'Will', describe: 'will QoS, 0, 1 or 2 (default: 0)' },
+  { key: 'will-retain', long: 'will-retain', group: 'Will', describe: 'retain the will message' },
+];
+
+export const generalOptions: OptionSpec[] = [
+  { key: 'debug', short: 'd', long: 'debug', group: 'General', describe: 'print MQTT packets sent and received on stderr' },
+  { key: 'quiet', long: 'quiet', group: 'General', describe: 'do not print error messages (exit codes still tell)' },
+  { key: 'help', long: 'help', group: 'General', describe: 'show this help and exit' },
+  { key: 'version', long: 'version', group: 'General', describe: 'show the version and exit' },
+];
+
+export const publishOptions: OptionSpec[] = [
+  { key: 'topic', short: 't', long: 'topic', value: 'TOPIC', group: 'Publish', describe: 'topic to publish to (no + or # wildcards)' },
+  { key: 'message', short: 'm', long: 'message', value: 'MESSAGE', group: 'Publish', describe: 'publish MESSAGE' },
+  { key: 'null-message', short: 'n', long: 'null-message', group: 'Publish', describe: 'publish an empty (zero-length) message' },
+  { key: 'file', short: 'f', long: 'file', value: 'FILE', group: 'Publish', describe: 'publish the contents of FILE, byte for byte' },
+  { key: 'stdin-file', short: 's', long: 'stdin-file', group: 'Publish', describe: 'publish all of standard input as one message' },
+  { key: 'qos', short: 'q', long: 'qos', value: 'QOS', group: 'Publish', describe: 'QoS of the message: 0, 1 or 2 (default: 0)' },
+  { key: 'retain', short: 'r', long: 'retain', group: 'Publish', describe: 'ask the broker to retain the message' },
+];
+
+export const subscribeOptions: OptionSpec[] = [
+  { key: 'topic', short: 't', long: 'topic', value: 'FILTER', repeatable: true, group: 'Subscribe', describe: 'topic filter to subscribe to; repeat for more' },
+  { key: 'filter-out', short: 'T', long: 'filter-out', value: 'FILTER', repeatable: true, group: 'Subscribe', describe: 'do not print or count messages whose topic matches FILTER; repeatable' },
+  { key: 'qos', short: 'q', long: 'qos', value: 'QOS', group: 'Subscribe', describe: 'QoS of the subscription: 0, 1 or 2 (default: 0)' },
+  { key: 'count', short: 'C', value: 'COUNT', group: 'Subscribe', describe: 'exit after COUNT messages (retained ones count unless -R)' },
+  { key: 'timeout', short: 'W', value: 'SECONDS', group: 'Subscribe', describe: 'give up after SECONDS (exit code 27)' },
+  { key: 'no-retained', short: 'R', group: 'Subscribe', describe: 'ignore messages that arrive with the retain flag (stale values)' },
+  { key: 'exit-after-sub', short: 'E', group: 'Subscribe', describe: 'exit once the broker has acknowledged the subscriptions' },
+];
+
+export const outputOptions: OptionSpec[] = [
+  { key: 'verbose', short: 'v', long: 'verbose', group: 'Output', describe: "print 'topic payload' ('topic (null)' for an empty payload)" },
+  { key: 'no-eol', short: 'N', group: 'Output', describe: 'do not print a newline after each message' },
+  { key: 'format', short: 'F', value: 'FORMAT', group: 'Output', describe: 'print each message with FORMAT (%t topic, %p payload, %q QoS, %r retain, ...)' },
+];
+
+export const toolOptions: Record<ToolName, OptionSpec[]> = {
+  tspub: [...connectionOptions, ...willOptions, ...publishOptions, ...generalOptions],
+  tssub: [...connectionOptions, ...willOptions, ...subscribeOptions, ...outputOptions, ...generalOptions],
+};
+
+/** How the option is spelled in messages and in the argv handed to yargs. */
+export function displayFlag(spec: OptionSpec): string {
+  return spec.long ? `--${spec.long}` : `-${spec.short}`;
+}
+
+/** The yargs key: the long spelling, or the letter for options that only have a letter. */
+export function yargsKey(spec: OptionSpec): string {
+  return spec.long ?? spec.short!;
+}

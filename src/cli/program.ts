@@ -1,0 +1,69 @@
+import yargs from 'yargs';
+import type { RawOptions } from '../core/config.js';
+import { UsageError } from '../core/errors.js';
+import { normaliseArgv } from './argv.js';
+import { helpText } from './help.js';
+import { toolOptions, yargsKey, type ToolName } from './options.js';
+
+declare const __TSMQTT_VERSION__: string | undefined;
+declare const __MQTTJS_VERSION__: string | undefined;
+
+export const VERSION = typeof __TSMQTT_VERSION__ === 'string' ? __TSMQTT_VERSION__ : '0.0.0-dev';
+const MQTTJS_VERSION = typeof __MQTTJS_VERSION__ === 'string' ? __MQTTJS_VERSION__ : 'unknown';
+
+export function versionLine(tool: ToolName): string {
+  return `${tool} ${VERSION} (tsmqtt; MQTT.js ${MQTTJS_VERSION}; Node.js ${process.version})\n`;
+}
+
+function buildParser(tool: ToolName) {
+  let parser = yargs()
+    .scriptName(tool)
+    .parserConfiguration({
+      'short-option-groups': false,
+      'camel-case-expansion': false,
+      'dot-notation': false,
+      'parse-numbers': false,
+      'parse-positional-numbers': false,
+      'boolean-negation': false,
+      'strip-aliased': true,
+      'greedy-arrays': false,
+    })
+    .help(false)
+    .version(false)
+    .strict()
+    .exitProcess(false)
+    .fail((message: string | undefined, error: Error | undefined) => {
+      throw new UsageError(message ?? error?.message ?? 'invalid arguments');
+    });
+  for (const spec of toolOptions[tool]) {
+    parser = parser.option(yargsKey(spec), {
+      type: spec.value ? 'string' : 'boolean',
+      describe: spec.describe,
+      ...(spec.long && spec.short ? { alias: spec.short } : {}),
+      ...(spec.value ? { requiresArg: true, nargs: 1 } : {}),
+    });
+  }
+  return parser;
+}
+
+export type ParsedCommandLine =
+  | { kind: 'run'; raw: RawOptions }
+  | { kind: 'help'; text: string }
+  | { kind: 'version'; text: string };
+
+export function parseCommandLine(tool: ToolName, argv: readonly string[]): ParsedCommandLine {
+  const normalised = normaliseArgv(argv, tool);
+  if (normalised.includes('--help')) return { kind: 'help', text: helpText(tool) };
+  if (normalised.includes('--version')) return { kind: 'version', text: versionLine(tool) };
+  const parser = buildParser(tool);
+  const parsed = parser.parseSync(normalised) as Record<string, unknown>;
+  const raw: RawOptions = {};
+  for (const spec of toolOptions[tool]) {
+    const value = parsed[yargsKey(spec)];
+    if (value === undefined) continue;
+    if (typeof value === 'boolean') raw[spec.key] = value;
+    else if (Array.isArray(value)) raw[spec.key] = value.map(String);
+    else raw[spec.key] = String(value);
+  }
+  return { kind: 'run', raw };
+}

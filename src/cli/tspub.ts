@@ -1,0 +1,39 @@
+import { parseConnectionConfig, parsePublishConfig } from '../core/config.js';
+import { runPublish } from '../core/publish.js';
+import { processIO, type CliIO } from './io.js';
+import { parseCommandLine } from './program.js';
+import { runCommand, type RunContext } from './run.js';
+import { trapSignals } from './signals.js';
+
+export async function tspub(argv: readonly string[], io: CliIO): Promise<number> {
+  const context: RunContext = { quiet: false, debug: false };
+  return runCommand('tspub', io, context, async () => {
+    const command = parseCommandLine('tspub', argv);
+    if (command.kind !== 'run') {
+      io.stdout.write(command.text);
+      return;
+    }
+    context.quiet = command.raw['quiet'] === true;
+    context.debug = command.raw['debug'] === true;
+    const connection = parseConnectionConfig(command.raw);
+    const publish = parsePublishConfig(command.raw);
+    const signals = trapSignals();
+    try {
+      await runPublish({
+        connection,
+        publish,
+        stdin: io.stdin,
+        hooks: context.debug ? { debug: (line) => io.stderr.write(`${line}\n`) } : {},
+        signal: signals.signal,
+      });
+    } finally {
+      signals.release();
+    }
+  });
+}
+
+export function main(): void {
+  void tspub(process.argv.slice(2), processIO()).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,39 @@
+import type { ReceivedMessage } from '../core/subscribe.js';
+import { compileTemplate } from './template.js';
+
+export interface OutputOptions {
+  /** -F template; overrides verbose. */
+  format?: string;
+  verbose: boolean;
+  /** -N: no newline after each message. */
+  noEol: boolean;
+}
+
+/** Returns the bytes to print for a message, or undefined when mosquitto_sub prints nothing. */
+export type MessageFormatter = (message: ReceivedMessage) => Buffer | undefined;
+
+const NEWLINE = Buffer.from('\n');
+const NULL_MARK = Buffer.from(' (null)');
+const SPACE = Buffer.from(' ');
+
+/**
+ * The three output modes of mosquitto_sub 2.0, byte for byte: -F prints every message; -v prints
+ * 'topic payload' or 'topic (null)'; the default prints the raw payload. Without -F an empty
+ * payload prints nothing at all under -N, and nothing but '-v's '(null)' line otherwise.
+ */
+export function makeFormatter(options: OutputOptions): MessageFormatter {
+  const eol = options.noEol ? [] : [NEWLINE];
+  if (options.format !== undefined) {
+    const render = compileTemplate(options.format);
+    return options.noEol ? render : (m) => Buffer.concat([render(m), NEWLINE]);
+  }
+  if (options.verbose) {
+    return (m) => {
+      if (m.payload.length === 0) {
+        return options.noEol ? undefined : Buffer.concat([Buffer.from(m.topic, 'utf8'), NULL_MARK, NEWLINE]);
+      }
+      return Buffer.concat([Buffer.from(m.topic, 'utf8'), SPACE, m.payload, ...eol]);
+    };
+  }
+  return (m) => (m.payload.length === 0 ? undefined : Buffer.concat([m.payload, ...eol]));
+}
