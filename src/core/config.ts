@@ -94,12 +94,10 @@ export function flag(raw: RawOptions, name: string): boolean {
 
 /** Parses a whole decimal number in [min, max]; anything else is a usage error naming `what`. */
 export function parseIntegerIn(text: string, min: number, max: number, what: string): number {
-  if (!/^[0-9]+$/.test(text.trim())) {
-    throw new UsageError(`${what} must be a whole number from ${min} to ${max}, not '${text}'`);
-  }
-  const n = Number(text.trim());
-  if (n < min || n > max) {
-    throw new UsageError(`${what} must be from ${min} to ${max}, not ${text.trim()}`);
+  const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`;
+  const n = /^[0-9]+$/.test(text.trim()) ? Number(text.trim()) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new UsageError(`${what} must be a whole number ${range}, not '${text}'`);
   }
   return n;
 }

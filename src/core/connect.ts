@@ -96,13 +96,22 @@ function attachDebug(client: MqttClient, config: ConnectionConfig, debug: (line:
 /**
  * Opens a connection and resolves once the broker has accepted it. The transport is a plain TCP
  * socket built here, so MQTT.js never loads its WebSocket/TLS/SOCKS builders for this case.
- * An aborted `signal` before CONNACK rejects with InterruptedError.
+ * An aborted `signal` before CONNACK rejects with InterruptedError. `prepare` sees the client before
+ * it connects.
  */
-export function openSession(config: ConnectionConfig, hooks: SessionHooks, signal?: AbortSignal): Promise<Session> {
+export function openSession(
+  config: ConnectionConfig,
+  hooks: SessionHooks,
+  signal?: AbortSignal,
+  prepare?: (client: MqttClient) => void,
+): Promise<Session> {
   return new Promise<Session>((resolve, reject) => {
     const build = (): net.Socket => net.createConnection({ host: config.host, port: config.port });
     const client = new MqttClient(build as never, toClientOptions(config));
     if (hooks.debug) attachDebug(client, config, hooks.debug);
+    // Messages queued for a kept session arrive right behind CONNACK, before a promise callback
+    // could attach listeners: whoever needs them must attach them now.
+    prepare?.(client);
 
     const settle = (): void => {
       client.removeListener('connect', onConnect);

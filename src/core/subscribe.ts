@@ -111,28 +111,6 @@ export function runSubscribe(run: SubscribeRun): Promise<void> {
       }, seconds * 1000);
     }
 
-    openSession(connection, hooks, stop.signal).then(
-      ({ client: c }) => {
-        if (finished) {
-          c.end(true);
-          return;
-        }
-        client = c;
-        hooks.onConnected?.();
-        stop.signal.addEventListener('abort', () => finish(), { once: true });
-        c.on('error', (err) => hooks.onWarning?.(err.message));
-        c.once('close', () => finish(new ConnectionLostError(`connection to ${endpoint(connection)} lost`)));
-        listen(c);
-        subscribeAll(c);
-      },
-      (err: TsmqttError) => {
-        if (finished) return;
-        finished = true;
-        if (timer) clearTimeout(timer);
-        reject(err);
-      },
-    );
-
     const subscribeAll = (c: MqttClient): void => {
       const request = Object.fromEntries(subscribe.filters.map((f) => [f, { qos: subscribe.qos }]));
       c.subscribe(request, (err, granted) => {
@@ -177,6 +155,27 @@ export function runSubscribe(run: SubscribeRun): Promise<void> {
         else callback();
       };
     };
+    openSession(connection, hooks, stop.signal, (c) => listen(c)).then(
+      ({ client: c }) => {
+        if (finished) {
+          c.end(true);
+          return;
+        }
+        client = c;
+        hooks.onConnected?.();
+        stop.signal.addEventListener('abort', () => finish(), { once: true });
+        c.on('error', (err) => hooks.onWarning?.(err.message));
+        c.once('close', () => finish(new ConnectionLostError(`connection to ${endpoint(connection)} lost`)));
+        subscribeAll(c);
+      },
+      (err: TsmqttError) => {
+        if (finished) return;
+        finished = true;
+        if (timer) clearTimeout(timer);
+        reject(err);
+      },
+    );
+
   });
 }
 

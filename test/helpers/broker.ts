@@ -1,0 +1,149 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** True where the real broker is installed; CI installs it, a laptop may not have it. */
+export const hasMosquitto = spawnSync('sh', ['-c', 'command -v mosquitto'], { stdio: 'ignore' }).status === 0;
+export const hasMosquittoClients =
+  spawnSync('sh', ['-c', 'command -v mosquitto_sub && command -v mosquitto_pub'], { stdio: 'ignore' }).status === 0;
+
+/** In CI the real broker is mandatory: a silent fallback would hide a broken set-up. */
+if (process.env['CI'] && (!hasMosquitto || !hasMosquittoClients)) {
+  throw new Error('CI=true but mosquitto or mosquitto-clients is not installed (.ci/run installs them)');
+}
+
+export interface Broker {
+  readonly kind: 'mosquitto' | 'aedes';
+  readonly host: string;
+  readonly port: number;
+  /** SUBACKs sent so far: the reliable sign that a subscriber is ready. */
+  subackCount(): number;
+  /** Waits until at least `n` SUBACKs have been sent in total. */
+  waitForSubacks(n: number, timeoutMs?: number): Promise<void>;
+  /** The broker's log (mosquitto only; '' for aedes). */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
+}
+
+async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+export interface BrokerOptions {
+  /** Extra mosquitto.conf lines (mosquitto only). */
+  config?: string[];
+}
+
+async function startMosquitto(options: BrokerOptions): Promise<Broker> {
+  const dir = mkdtempSync(join(tmpdir(), 'tsmqtt-broker-'));
+  const logPath = join(dir, 'mosquitto.log');
+  for (let attempt = 0; ; attempt++) {
+    const port = await freePort();
+    const lines = [
+      `listener ${port} 127.0.0.1`,
+      'allow_anonymous true',
+      'persistence false',
+      `log_dest file ${logPath}`,
+      'log_type all',
+      // As root mosquitto would switch to the 'mosquitto' user and lose access to our temp dir.
+      ...(process.getuid?.() === 0 ? ['user root'] : []),
+      ...(options.config ?? []),
+    ];
+    writeFileSync(join(dir, 'mosquitto.conf'), `${lines.join('\n')}\n`);
+    writeFileSync(logPath, '');
+    const child: ChildProcess = spawn('mosquitto', ['-c', join(dir, 'mosquitto.conf')], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    let exited = false;
+    child.on('exit', () => (exited = true));
+    try {
+      await waitUntil(async () => exited || (await canConnect(port)), 5000, `mosquitto on port ${port}`);
+    } catch (err) {
+      child.kill('SIGKILL');
+      throw err;
+    }
+    if (exited) {
+      // Another process may have taken the port between freePort() and the bind: try another.
+      if (attempt < 3) continue;
+      rmSync(dir, { recursive: true, force: true });
+      throw new Error(`mosquitto failed to start: ${stderr}${readFileSync(logPath, 'utf8')}`);
+    }
+    const readLog = (): string => (existsSync(logPath) ? readFileSync(logPath, 'utf8') : '');
+    const subackCount = (): number => readLog().split('Sending SUBACK').length - 1;
+    return {
+      kind: 'mosquitto',
+      host: '127.0.0.1',
+      port,
+      subackCount,
+      waitForSubacks: (n, timeoutMs = 5000) => waitUntil(() => subackCount() >= n, timeoutMs, `${n} SUBACK(s)`),
+      log: readLog,
+      stop: async () => {
+        if (!exited) {
+          const gone = new Promise((r) => child.once('exit', r));
+          child.kill('SIGTERM');
+          await Promise.race([gone, sleep(3000)]);
+          if (!exited) child.kill('SIGKILL');
+        }
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+}
+
+async function startAedes(): Promise<Broker> {
+  const { Aedes } = await import('aedes');
+  const aedes = await Aedes.createBroker();
+  let subacks = 0;
+  aedes.on('subscribe', () => subacks++);
+  const server = net.createServer(aedes.handle);
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return {
+    kind: 'aedes',
+    host: '127.0.0.1',
+    port,
+    subackCount: () => subacks,
+    waitForSubacks: (n, timeoutMs = 5000) => waitUntil(() => subacks >= n, timeoutMs, `${n} SUBACK(s)`),
+    log: () => '',
+    stop: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => aedes.close(() => resolve()));
+    },
+  };
+}
+
+/** Starts mosquitto on a free loopback port, or the embedded aedes broker where mosquitto is missing. */
+export async function startBroker(options: BrokerOptions = {}): Promise<Broker> {
+  return hasMosquitto ? startMosquitto(options) : startAedes();
+}

@@ -1,0 +1,101 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Broker } from './broker.js';
+
+export type Tool = 'tspub' | 'tssub' | 'mosquitto_pub' | 'mosquitto_sub';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+/** An empty config folder, so a developer's own ~/.config/tspub never leaks into a test. */
+const ISOLATED_CONFIG = mkdtempSync(join(tmpdir(), 'tsmqtt-xdg-'));
+
+export interface Result {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: Buffer;
+  stderr: string;
+}
+
+export interface Running {
+  child: ChildProcess;
+  /** stdout so far. */
+  stdout(): Buffer;
+  stderr(): string;
+  done: Promise<Result>;
+}
+
+const running = new Set<ChildProcess>();
+
+export interface SpawnOptions {
+  input?: string | Buffer;
+  env?: NodeJS.ProcessEnv;
+  /** Kill the process (SIGKILL) if it is still running after this long. */
+  timeoutMs?: number;
+}
+
+function command(tool: Tool): [string, string[]] {
+  if (tool === 'tspub' || tool === 'tssub') return [process.execPath, [join(ROOT, 'bin', `${tool}.js`)]];
+  return [tool, []];
+}
+
+export function start(tool: Tool, args: string[], options: SpawnOptions = {}): Running {
+  const [file, prefix] = command(tool);
+  const child = spawn(file, [...prefix, ...args], {
+    env: {
+      PATH: process.env['PATH'],
+      HOME: ISOLATED_CONFIG,
+      XDG_CONFIG_HOME: ISOLATED_CONFIG,
+      TZ: 'UTC',
+      ...options.env,
+    },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  running.add(child);
+  const out: Buffer[] = [];
+  let err = '';
+  child.stdout!.on('data', (d: Buffer) => out.push(d));
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  child.stdin!.on('error', () => {});
+  if (options.input !== undefined) child.stdin!.end(options.input);
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 15_000);
+  const done = new Promise<Result>((resolvePromise) => {
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      running.delete(child);
+      resolvePromise({ code, signal, stdout: Buffer.concat(out), stderr: err });
+    });
+  });
+  return { child, stdout: () => Buffer.concat(out), stderr: () => err, done };
+}
+
+export function run(tool: Tool, args: string[], options: SpawnOptions = {}): Promise<Result> {
+  const proc = start(tool, args, { ...options, input: options.input ?? '' });
+  return proc.done;
+}
+
+/** -h/-p for a broker, in the form both tsmqtt and mosquitto's clients accept. */
+export function at(broker: Broker): string[] {
+  return ['-h', broker.host, '-p', String(broker.port)];
+}
+
+/**
+ * Starts a subscriber and resolves once the broker has acknowledged its subscription, so what is
+ * published next is certain to reach it.
+ */
+export async function subscriber(broker: Broker, tool: 'tssub' | 'mosquitto_sub', args: string[], options: SpawnOptions = {}): Promise<Running> {
+  const before = broker.subackCount();
+  const proc = start(tool, [...at(broker), ...args], options);
+  const exitedEarly = proc.done.then((r) => {
+    throw new Error(`${tool} exited before subscribing (code ${r.code}): ${r.stderr}`);
+  });
+  await Promise.race([broker.waitForSubacks(before + 1), exitedEarly]);
+  exitedEarly.catch(() => {});
+  return proc;
+}
+
+/** Kills whatever a test left running. Register with after() in every e2e file. */
+export function killAll(): void {
+  for (const child of running) child.kill('SIGKILL');
+  running.clear();
+}

@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import {
+  parseConnectionConfig,
+  parsePublishConfig,
+  parseSubscribeConfig,
+  type RawOptions,
+} from '../../src/core/config.js';
+import { UsageError } from '../../src/core/errors.js';
+
+const PID = 4242;
+
+describe('connection config', () => {
+  test('defaults match mosquitto: localhost:1883, MQTT 3.1.1, keepalive 60, clean, broker-assigned id', () => {
+    const c = parseConnectionConfig({}, PID);
+    assert.deepEqual(c, {
+      host: 'localhost',
+      port: 1883,
+      clientId: '',
+      keepalive: 60,
+      cleanSession: true,
+      protocolVersion: 4,
+      connectTimeoutMs: 30000,
+    });
+  });
+  test('the last occurrence of a scalar option wins', () => {
+    assert.equal(parseConnectionConfig({ port: ['1', '2000'] }, PID).port, 2000);
+  });
+  test('-V spellings', () => {
+    for (const [text, v] of [['31', 3], ['mqttv31', 3], ['311', 4], ['mqttv311', 4], ['5', 5], ['mqttv5', 5]] as const) {
+      assert.equal(parseConnectionConfig({ 'protocol-version': text, id: 'x' }, PID).protocolVersion, v);
+    }
+  });
+  test('-I makes the id from the prefix and the pid', () => {
+    assert.equal(parseConnectionConfig({ 'id-prefix': 'pre-' }, PID).clientId, 'pre-4242');
+  });
+  test('MQTT 3.1 without -i gets a generated id of at most 23 characters', () => {
+    const id = parseConnectionConfig({ 'protocol-version': '31' }, PID).clientId;
+    assert.match(id, /^tsmqtt-[0-9a-f]{16}$/);
+  });
+  test('-c under MQTT 5 means a session that never expires', () => {
+    const c = parseConnectionConfig({ 'protocol-version': '5', 'disable-clean-session': true, id: 'a' }, PID);
+    assert.equal(c.cleanSession, false);
+    assert.equal(c.sessionExpiry, 0xffffffff);
+  });
+  test('-x -1 and -x ∞ mean never; -x 0 sends nothing', () => {
+    const base: RawOptions = { 'protocol-version': '5', id: 'a' };
+    assert.equal(parseConnectionConfig({ ...base, 'session-expiry-interval': '-1' }, PID).sessionExpiry, 0xffffffff);
+    assert.equal(parseConnectionConfig({ ...base, 'session-expiry-interval': '∞' }, PID).sessionExpiry, 0xffffffff);
+    assert.equal(parseConnectionConfig({ ...base, 'session-expiry-interval': '0' }, PID).sessionExpiry, undefined);
+  });
+  test('-x with -c but no id is fine when the session expires', () => {
+    const c = parseConnectionConfig(
+      { 'protocol-version': '5', 'disable-clean-session': true, 'session-expiry-interval': '30' },
+      PID,
+    );
+    assert.equal(c.sessionExpiry, 30);
+  });
+  test('will defaults: empty payload, QoS 0, not retained', () => {
+    const c = parseConnectionConfig({ 'will-topic': 'w' }, PID);
+    assert.deepEqual(c.will, { topic: 'w', payload: Buffer.alloc(0), qos: 0, retain: false });
+  });
+  test('a password without a user is allowed in MQTT 5 only', () => {
+    assert.equal(parseConnectionConfig({ 'protocol-version': '5', pw: 's' }, PID).password, 's');
+    assert.throws(() => parseConnectionConfig({ pw: 's' }, PID), UsageError);
+  });
+  const bad: Array<[RawOptions, RegExp]> = [
+    [{ port: '0' }, /port/],
+    [{ port: '1.5' }, /port/],
+    [{ port: ' ' }, /port/],
+    [{ keepalive: '0' }, /keepalive/],
+    [{ host: '' }, /host/],
+    [{ 'protocol-version': '3' }, /protocol version/],
+    [{ 'disable-clean-session': true }, /needs a client id/],
+    [{ id: '' }, /must not be empty/],
+    [{ 'session-expiry-interval': '5' }, /MQTT 5 feature/],
+    [{ 'protocol-version': '5', 'session-expiry-interval': '4294967296' }, /session expiry/],
+    [{ 'protocol-version': '5', 'session-expiry-interval': '-1' }, /never expires needs a client id/],
+    [{ 'will-topic': '' }, /must not be empty/],
+  ];
+  for (const [raw, why] of bad) {
+    test(`refuses ${JSON.stringify(raw)}`, () => {
+      assert.throws(() => parseConnectionConfig(raw, PID), (e: unknown) => e instanceof UsageError && why.test(e.message));
+    });
+  }
+});
+
+describe('publish config', () => {
+  test('-m is taken as UTF-8 bytes', () => {
+    const c = parsePublishConfig({ topic: 't', message: 'é' });
+    assert.deepEqual(c.source, { kind: 'message', payload: Buffer.from([0xc3, 0xa9]) });
+  });
+  test('-m "" is an empty message, not a missing one', () => {
+    assert.deepEqual(parsePublishConfig({ topic: 't', message: '' }).source, { kind: 'message', payload: Buffer.alloc(0) });
+  });
+  test('-n, -f, -s', () => {
+    assert.deepEqual(parsePublishConfig({ topic: 't', 'null-message': true }).source, { kind: 'null' });
+    assert.deepEqual(parsePublishConfig({ topic: 't', file: 'f' }).source, { kind: 'file', path: 'f' });
+    assert.deepEqual(parsePublishConfig({ topic: 't', 'stdin-file': true }).source, { kind: 'stdin' });
+  });
+  test('boolean options yargs reports as false do not count as a source', () => {
+    const c = parsePublishConfig({ topic: 't', message: 'x', 'null-message': false, 'stdin-file': false });
+    assert.equal(c.source.kind, 'message');
+  });
+  test('retain and QoS', () => {
+    const c = parsePublishConfig({ topic: 't', message: 'x', retain: true, qos: '2' });
+    assert.equal(c.retain, true);
+    assert.equal(c.qos, 2);
+  });
+});
+
+describe('subscribe config', () => {
+  test('topics accumulate; flags map', () => {
+    const c = parseSubscribeConfig({ topic: ['a', 'b/#'], count: '3', timeout: '1.5', 'no-retained': true });
+    assert.deepEqual(c.filters, ['a', 'b/#']);
+    assert.equal(c.count, 3);
+    assert.equal(c.timeoutSec, 1.5);
+    assert.equal(c.noRetained, true);
+  });
+  for (const t of ['abc', '0', '-2', '1e3', '']) {
+    test(`-W '${t}' is refused`, () => assert.throws(() => parseSubscribeConfig({ topic: 'a', timeout: t }), UsageError));
+  }
+});

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { describeFailure } from '../../src/cli/run.js';
+import {
+  ConnackError,
+  ConnectError,
+  ConnectionLostError,
+  InputError,
+  InterruptedError,
+  RejectedError,
+  TimeoutError,
+  UsageError,
+} from '../../src/core/errors.js';
+
+const quietOff = { quiet: false, debug: false };
+
+describe('exit-code map (the man page EXIT STATUS table)', () => {
+  const cases: Array<[unknown, number]> = [
+    [new UsageError('x'), 1],
+    [new InputError('x'), 1],
+    [new ConnectError('x'), 1],
+    [new ConnectionLostError('x'), 1],
+    [new RejectedError('x'), 1],
+    [new ConnackError('x', 5), 5],
+    [new ConnackError('x', 135), 135],
+    [new TimeoutError('x'), 27],
+    [new InterruptedError('SIGINT'), 130],
+    [new InterruptedError('SIGTERM'), 143],
+    [new Error('bug'), 70],
+  ];
+  for (const [error, code] of cases) {
+    test(`${(error as Error).constructor.name} -> ${code}`, () => {
+      assert.equal(describeFailure('tspub', error, quietOff).exitCode, code);
+    });
+  }
+});
+
+describe('messages', () => {
+  test('usage errors name the tool and add the help hint, even with --quiet', () => {
+    const { text } = describeFailure('tssub', new UsageError('bad'), { quiet: true, debug: false });
+    assert.equal(text, "tssub: bad\nUse 'tssub --help' to see usage.\n");
+  });
+  test('runtime errors are one line, silenced by --quiet', () => {
+    assert.equal(describeFailure('tspub', new ConnectError('refused'), quietOff).text, 'tspub: refused\n');
+    assert.equal(describeFailure('tspub', new ConnectError('refused'), { quiet: true, debug: false }).text, '');
+  });
+  test('an unexpected error shows its stack only with -d', () => {
+    const plain = describeFailure('tspub', new Error('boom'), quietOff).text;
+    assert.doesNotMatch(plain, /\n\s+at /);
+    const debug = describeFailure('tspub', new Error('boom'), { quiet: false, debug: true }).text;
+    assert.match(debug, /\n\s+at /);
+  });
+});
