@@ -55,7 +55,9 @@ const REASON_V5: Record<number, string> = {
 };
 
 export function connackReason(code: number, protocolVersion: number): string {
-  const text = protocolVersion === 5 ? REASON_V5[code] : CONNACK_V3[code];
+  // A 3.x-only broker answers an MQTT 5 CONNECT with the 3.x code 1 (MQTT 5.0 §3.1.2.2), so a
+  // refusal below 128 is read as a 3.x code whatever version we asked for.
+  const text = protocolVersion === 5 && code >= 128 ? REASON_V5[code] : CONNACK_V3[code];
   return text ?? `unknown reason code ${code}`;
 }
 

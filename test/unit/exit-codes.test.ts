@@ -11,6 +11,7 @@ import {
   TimeoutError,
   UsageError,
 } from '../../src/core/errors.js';
+import { connackReason } from '../../src/core/reason-codes.js';
 
 const quietOff = { quiet: false, debug: false };
 
@@ -49,5 +50,22 @@ describe('messages', () => {
     assert.doesNotMatch(plain, /\n\s+at /);
     const debug = describeFailure('tspub', new Error('boom'), { quiet: false, debug: true }).text;
     assert.match(debug, /\n\s+at /);
+  });
+});
+
+describe('CONNACK reasons', () => {
+  test('MQTT 3.x codes', () => {
+    assert.equal(connackReason(5, 4), 'not authorised');
+    assert.equal(connackReason(2, 3), 'client identifier rejected');
+  });
+  test('MQTT 5 reason codes', () => {
+    assert.equal(connackReason(135, 5), 'not authorized');
+    assert.equal(connackReason(140, 5), 'bad authentication method');
+  });
+  test('a 3.x-only broker refusing an MQTT 5 CONNECT with code 1', () => {
+    assert.equal(connackReason(1, 5), 'unacceptable protocol version');
+  });
+  test('unknown codes say so', () => {
+    assert.equal(connackReason(99, 4), 'unknown reason code 99');
   });
 });
