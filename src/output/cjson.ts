@@ -314,7 +314,7 @@ export function formatG(x: number, precision: number): string {
   // With 15 digits or fewer the shortest representation is the correctly rounded one: a normal
   // double's spacing is finer than half a unit in the 15th digit (not always in the 17th, and
   // not for subnormals, which carry fewer bits).
-  if (shortDigits.length <= Math.min(precision, 15) && abs >= MIN_NORMAL) {
+  if (precision <= 15 && shortDigits.length <= precision && abs >= MIN_NORMAL) {
     digits = shortDigits;
     exponent = Number(shortest.slice(e + 1));
   } else {
