@@ -57,14 +57,26 @@ class Parser {
   }
 
   value(): CJsonValue {
-    if (this.literal('null')) return null;
-    if (this.literal('false')) return false;
-    if (this.literal('true')) return true;
     const c = this.at(this.pos);
-    if (c === 0x22) return new CJsonString(this.string());
-    if (c === 0x2d || isDigit(c)) return this.number();
-    if (c === 0x5b) return this.array();
-    if (c === 0x7b) return this.object();
+    switch (c) {
+      case 0x6e: // n
+        if (this.literal('null')) return null;
+        break;
+      case 0x66: // f
+        if (this.literal('false')) return false;
+        break;
+      case 0x74: // t
+        if (this.literal('true')) return true;
+        break;
+      case 0x22:
+        return new CJsonString(this.string());
+      case 0x5b:
+        return this.array();
+      case 0x7b:
+        return this.object();
+      default:
+        if (c === 0x2d || isDigit(c)) return this.number();
+    }
     throw INVALID;
   }
 
@@ -99,8 +111,10 @@ class Parser {
       }
     }
     this.pos = stop;
+    let text = '';
+    for (let k = start; k < stop; k++) text += String.fromCharCode(s[k]!);
     // Number() rounds decimal strings correctly, as glibc's strtod does.
-    return Number(Buffer.from(s.buffer, s.byteOffset + start, stop - start).toString('latin1'));
+    return Number(text);
   }
 
   private string(): Uint8Array {
@@ -351,8 +365,25 @@ export function formatG(x: number, precision: number): string {
 /** cJSON's print_number. */
 export function cjsonNumber(x: number): string {
   if (!Number.isFinite(x)) return 'null';
-  // Small integers are by far the most common values: "%1.15g" prints them as they are.
-  if (Number.isInteger(x) && Math.abs(x) < 1e15 && !Object.is(x, -0)) return String(x);
+  const abs = Math.abs(x);
+  if (abs < 1e15 && !Object.is(x, -0)) {
+    // Small integers are by far the most common values: "%1.15g" prints them as they are.
+    if (Number.isInteger(x)) return String(x);
+    // From 1e-4 up to 1e15 both JavaScript and "%1.15g" use positional notation, so when the
+    // shortest round-trip digits number 15 or fewer, they are the "%1.15g" text.
+    if (abs >= 1e-4) {
+      const text = String(x);
+      let significant = 0;
+      let leading = true;
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c < 0x30 || c > 0x39 || (leading && c === 0x30)) continue;
+        leading = false;
+        significant++;
+      }
+      if (significant <= 15) return text;
+    }
+  }
   const short = formatG(x, 15);
   return nearlyEqual(Number(short), x) ? short : formatG(x, 17);
 }
@@ -380,9 +411,12 @@ export function writeCJsonString(out: ByteSink, s: Uint8Array): void {
   out.byte(0x22);
 }
 
-/** cJSON_PrintUnformatted (pretty = false) or cJSON_Print (pretty = true) of a value. */
-export function writeCJson(out: ByteSink, value: CJsonValue, pretty: boolean): void {
-  write(out, value, pretty, 0);
+/**
+ * cJSON_PrintUnformatted (pretty = false) or cJSON_Print (pretty = true) of a value; `depth` is
+ * the nesting level it sits at inside an enclosing document, which sets the indentation.
+ */
+export function writeCJson(out: ByteSink, value: CJsonValue, pretty: boolean, depth = 0): void {
+  write(out, value, pretty, depth);
 }
 
 function write(out: ByteSink, value: CJsonValue, pretty: boolean, depth: number): void {

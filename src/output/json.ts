@@ -1,6 +1,6 @@
 import type { ReceivedMessage } from '../core/subscribe.js';
 import type { Timestamp } from './clock.js';
-import { CJsonObject, CJsonString, parseCJson, writeCJson, type CJsonValue } from './cjson.js';
+import { CJsonObject, CJsonString, parseCJson, writeCJson, writeCJsonString, type CJsonValue } from './cjson.js';
 import { localTime, type LocalTime } from './localtime.js';
 import { ByteSink } from './sink.js';
 import { jsonTimestamp } from './strftime.js';
@@ -14,14 +14,6 @@ import { jsonTimestamp } from './strftime.js';
 
 const key = (text: string): Buffer => Buffer.from(text, 'latin1');
 const K = {
-  tst: key('tst'),
-  topic: key('topic'),
-  qos: key('qos'),
-  retain: key('retain'),
-  payloadlen: key('payloadlen'),
-  mid: key('mid'),
-  properties: key('properties'),
-  payload: key('payload'),
   payloadFormatIndicator: key('payload-format-indicator'),
   messageExpiryInterval: key('message-expiry-interval'),
   contentType: key('content-type'),
@@ -95,34 +87,111 @@ function propertiesObject(properties: NonNullable<ReceivedMessage['properties']>
   return new CJsonObject(entries);
 }
 
+/** The constant pieces between the envelope's values, compact or pretty (cJSON_Print at depth 1). */
+interface Layout {
+  open: Buffer;
+  tst: Buffer;
+  topic: Buffer;
+  qos: Buffer;
+  retain: Buffer;
+  payloadlen: Buffer;
+  mid: Buffer;
+  properties: Buffer;
+  payload: Buffer;
+  close: Buffer;
+}
+
+function layout(pretty: boolean): Layout {
+  const member = (name: string, first = false): Buffer =>
+    Buffer.from(`${first ? '' : pretty ? ',\n\t' : ','}"${name}":${pretty ? '\t' : ''}`, 'latin1');
+  return {
+    open: Buffer.from(pretty ? '{\n\t' : '{', 'latin1'),
+    tst: member('tst', true),
+    topic: member('topic'),
+    qos: member('qos'),
+    retain: member('retain'),
+    payloadlen: member('payloadlen'),
+    mid: member('mid'),
+    properties: member('properties'),
+    payload: member('payload'),
+    close: Buffer.from(pretty ? '\n}' : '}', 'latin1'),
+  };
+}
+
+const COMPACT = layout(false);
+const PRETTY = layout(true);
+
+/** Whether a topic can be written as it is inside JSON quotes (no quote, backslash, control char or NUL). */
+const PLAIN_TOPIC = /^[^"\\\u0000-\u001f]*$/;
+
+// The "tst" text only changes its microseconds within a second: keep the rest.
+let tstFor: LocalTime | undefined;
+let tstHead = '';
+let tstTail = '';
+
+function writeTst(out: ByteSink, tm: LocalTime, nsec: number): void {
+  if (tm !== tstFor) {
+    const text = jsonTimestamp(tm, 0);
+    const dot = text.indexOf('.');
+    tstHead = `"${text.slice(0, dot + 1)}`;
+    tstTail = `${text.slice(dot + 7)}"`;
+    tstFor = tm;
+  }
+  out.latin1(tstHead);
+  let micros = Math.trunc(nsec / 1000);
+  for (let div = 100_000; div >= 1; div /= 10) {
+    const digit = Math.trunc(micros / div);
+    out.byte(0x30 + digit);
+    micros -= digit * div;
+  }
+  out.latin1(tstTail);
+}
+
 /**
  * Writes the %j (escaped = true) or %J document for a message. Returns false, having written
  * nothing, when %J's payload is not valid JSON (mosquitto then prints nothing for the conversion).
+ * The envelope is written directly, in the same bytes cJSON would print for the same tree.
  */
 export function writeMessageJson(out: ByteSink, message: ReceivedMessage, tm: LocalTime, nsec: number, escaped: boolean, pretty: boolean): boolean {
   const { payload } = message;
-  let payloadValue: CJsonValue = null;
-  if (payload.length > 0) {
-    if (escaped) {
-      payloadValue = new CJsonString(payload);
-    } else {
-      const parsed = parseCJson(payload);
-      if (!parsed) return false;
-      payloadValue = parsed.value;
-    }
+  let parsed: { value: CJsonValue } | undefined;
+  if (!escaped && payload.length > 0) {
+    parsed = parseCJson(payload);
+    if (!parsed) return false;
   }
-  const entries: Array<[Uint8Array, CJsonValue]> = [
-    [K.tst, new CJsonString(Buffer.from(jsonTimestamp(tm, nsec), 'latin1'))],
-    [K.topic, utf8(message.topic)],
-    [K.qos, message.qos],
-    [K.retain, message.retain ? 1 : 0],
-    [K.payloadlen, payload.length],
-  ];
-  if (message.qos > 0) entries.push([K.mid, message.messageId]);
+  const l = pretty ? PRETTY : COMPACT;
+  out.bytes(l.open);
+  out.bytes(l.tst);
+  writeTst(out, tm, nsec);
+  out.bytes(l.topic);
+  const topic = message.topic;
+  if (PLAIN_TOPIC.test(topic)) {
+    out.byte(0x22);
+    out.utf8(topic);
+    out.byte(0x22);
+  } else {
+    writeCJsonString(out, Buffer.from(topic, 'utf8'));
+  }
+  out.bytes(l.qos);
+  out.byte(0x30 + message.qos);
+  out.bytes(l.retain);
+  out.byte(message.retain ? 0x31 : 0x30);
+  out.bytes(l.payloadlen);
+  out.latin1(String(payload.length));
+  if (message.qos > 0) {
+    out.bytes(l.mid);
+    out.latin1(String(message.messageId));
+  }
   const properties = message.properties;
-  if (properties && Object.keys(properties).length > 0) entries.push([K.properties, propertiesObject(properties)]);
-  entries.push([K.payload, payloadValue]);
-  writeCJson(out, new CJsonObject(entries), pretty);
+  if (properties && Object.keys(properties).length > 0) {
+    out.bytes(l.properties);
+    writeCJson(out, propertiesObject(properties), pretty, 1);
+  }
+  out.bytes(l.payload);
+  if (payload.length === 0) out.latin1('null');
+  else if (parsed) writeCJson(out, parsed.value, pretty, 1);
+  else writeCJsonString(out, payload);
+  out.bytes(l.close);
   return true;
 }
 

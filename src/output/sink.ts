@@ -1,3 +1,6 @@
+/** Up to this many bytes, a plain loop beats the native copy's call overhead. */
+const SHORT = 48;
+
 /**
  * A reusable, growable byte buffer that one message's output is written into, so rendering a
  * message costs one copy-out allocation instead of one Buffer per piece.
@@ -29,14 +32,30 @@ export class ByteSink {
     const n = end - start;
     if (n <= 0) return;
     this.reserve(n);
-    this.buf.set(start === 0 && end === data.length ? data : data.subarray(start, end), this.length);
+    const buf = this.buf;
+    let at = this.length;
+    // Short runs (JSON keys, escaped-string pieces) are cheaper copied by hand than through a
+    // subarray view, which allocates.
+    if (n <= SHORT) {
+      for (let i = start; i < end; i++) buf[at++] = data[i]!;
+    } else {
+      buf.set(start === 0 && end === data.length ? data : data.subarray(start, end), at);
+    }
     this.length += n;
   }
 
   /** Writes a string whose characters are all below U+0100, one byte each (ASCII text, numbers). */
   latin1(text: string): void {
-    this.reserve(text.length);
-    this.length += this.buf.write(text, this.length, 'latin1');
+    const n = text.length;
+    this.reserve(n);
+    if (n <= SHORT) {
+      const buf = this.buf;
+      let at = this.length;
+      for (let i = 0; i < n; i++) buf[at++] = text.charCodeAt(i);
+      this.length = at;
+    } else {
+      this.length += this.buf.write(text, this.length, 'latin1');
+    }
   }
 
   utf8(text: string): void {

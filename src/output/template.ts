@@ -134,8 +134,19 @@ function percentPart(conversion: number, spec: FieldSpec, options: TemplateOptio
       return (m, _now, out) => out.byte(0x30 + m.qos);
     case 0x72: // r
       return (m, _now, out) => out.byte(m.retain ? 0x31 : 0x30);
-    case 0x49: // I
-      return (_m, now, out) => writeStr(out, Buffer.from(isoLocal(localTime(now.sec)), 'latin1'), spec);
+    case 0x49: {
+      // I
+      let lastTm: LocalTime | undefined;
+      let text = Buffer.alloc(0);
+      return (_m, now, out) => {
+        const tm = localTime(now.sec);
+        if (tm !== lastTm) {
+          lastTm = tm;
+          text = Buffer.from(isoLocal(tm), 'latin1');
+        }
+        writeStr(out, text, spec);
+      };
+    }
     case 0x55: // U
       return (_m, now, out) => out.latin1(`${now.sec}.${pad9(now.nsec)}`);
     case 0x6a: // j
