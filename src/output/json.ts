@@ -7,7 +7,7 @@ import { jsonTimestamp } from './strftime.js';
 
 /**
  * The JSON document of mosquitto_sub 2.0.11's %j (payload as a string) and %J (payload parsed as
- * JSON), built as its json_print() builds it with cJSON:
+ * JSON), byte for byte what its json_print() gets from cJSON:
  * tst, topic, qos, retain, payloadlen, mid (QoS > 0 only), properties (only when the message has
  * any), payload. "tst" is local time with microseconds and the 2.0.11 "Z+hhmm" suffix.
  */

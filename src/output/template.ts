@@ -81,6 +81,10 @@ function optionalStrPart(read: (m: ReceivedMessage) => string | undefined, spec:
   };
 }
 
+/**
+ * %P: "key:value" pairs separated by spaces, in received order as far as MQTT.js keeps it: it
+ * groups a repeated name under its first occurrence, so k1,k2,k1 prints as k1 k1 k2.
+ */
 function userPropertiesPart(): Part {
   return (m, _now, out) => {
     const pairs = m.properties?.userProperties;
@@ -135,7 +139,7 @@ function percentPart(conversion: number, spec: FieldSpec, options: TemplateOptio
     case 0x72: // r
       return (m, _now, out) => out.byte(m.retain ? 0x31 : 0x30);
     case 0x49: {
-      // I
+      // I: strftime("%FT%T%z"), re-rendered only when the second changes
       let lastTm: LocalTime | undefined;
       let text = Buffer.alloc(0);
       return (_m, now, out) => {
@@ -149,9 +153,9 @@ function percentPart(conversion: number, spec: FieldSpec, options: TemplateOptio
     }
     case 0x55: // U
       return (_m, now, out) => out.latin1(`${now.sec}.${pad9(now.nsec)}`);
-    case 0x6a: // j
+    case 0x6a: // j: payload as a JSON string
     case 0x4a: {
-      // J
+      // J: payload parsed as JSON
       const escaped = conversion === 0x6a;
       const pretty = options.pretty ?? false;
       const warn = options.onWarning;
@@ -290,7 +294,12 @@ export function compileTemplate(template: string, options: TemplateOptions = {})
     // Start where the sink stands rather than at 0, so that a renderer called again from inside
     // onWarning cannot clobber the output being built.
     const start = out.length;
-    for (let i = 0; i < count; i++) parts[i]!(message, now, out);
+    try {
+      for (let i = 0; i < count; i++) parts[i]!(message, now, out);
+    } catch (err) {
+      out.rewind(start);
+      throw err;
+    }
     return out.take(start);
   };
 }

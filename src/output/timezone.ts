@@ -289,10 +289,11 @@ export function parsePosixTz(text: string): Zone {
       const dst = parseName(c);
       if (dst !== undefined) {
         parts[1].name = dst;
+        // With no rule after the DST name ("ABC5DEF") glibc loads the "posixrules" file
+        // (America/New_York on Debian). Not reproduced: parseRule's fallback gives the same
+        // current US rule, but not that file's historic dates nor the EST/EDT names glibc then
+        // shows after its last transition.
         parseOffset(c, parts, 1);
-        // glibc would consult the "posixrules" file here; for current years that file holds
-        // the US rules, which is also what parseRule falls back to for an empty rule.
-        if (c.peek() === ',' && c.text.length === c.pos + 1) c.pos++;
       }
       if (parseRule(c, rules, 0)) parseRule(c, rules, 1);
     } else {
