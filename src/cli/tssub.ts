@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { parseConnectionConfig, parseSubscribeConfig, lastString } from '../core/config.js';
 import { UsageError } from '../core/errors.js';
 import { runSubscribe } from '../core/subscribe.js';
+import { nowTimestamp } from '../output/clock.js';
 import { makeFormatter } from '../output/format.js';
 import { FormatSyntaxError } from '../output/template.js';
 import { processIO, type CliIO } from './io.js';
@@ -51,7 +52,7 @@ export async function tssub(argv: readonly string[], io: CliIO): Promise<number>
             if (!context.quiet) io.stderr.write(`tssub: ${text}\n`);
           },
           onMessage: (message) => {
-            const bytes = format(message);
+            const bytes = format(message, nowTimestamp());
             if (bytes === undefined || signals.signal.aborted) return undefined;
             if (io.stdout.write(bytes)) return undefined;
             return once(io.stdout, 'drain').then(() => undefined);

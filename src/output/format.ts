@@ -1,4 +1,5 @@
 import type { ReceivedMessage } from '../core/subscribe.js';
+import type { Timestamp } from './clock.js';
 import { compileTemplate } from './template.js';
 
 export interface OutputOptions {
@@ -7,10 +8,17 @@ export interface OutputOptions {
   verbose: boolean;
   /** -N: no newline after each message. */
   noEol: boolean;
+  /** --pretty: multi-line %j / %J. */
+  pretty?: boolean;
+  /** Told about a -F conversion that could not be printed (%J of a payload that is not JSON). */
+  onWarning?: (text: string) => void;
 }
 
-/** Returns the bytes to print for a message, or undefined when mosquitto_sub prints nothing. */
-export type MessageFormatter = (message: ReceivedMessage) => Buffer | undefined;
+/**
+ * Returns the bytes to print for a message, or undefined when mosquitto_sub prints nothing.
+ * `now` is the arrival time that -F's time conversions show.
+ */
+export type MessageFormatter = (message: ReceivedMessage, now: Timestamp) => Buffer | undefined;
 
 const NEWLINE = Buffer.from('\n');
 const NULL_MARK = Buffer.from(' (null)');
@@ -24,8 +32,11 @@ const SPACE = Buffer.from(' ');
 export function makeFormatter(options: OutputOptions): MessageFormatter {
   const eol = options.noEol ? [] : [NEWLINE];
   if (options.format !== undefined) {
-    const render = compileTemplate(options.format);
-    return options.noEol ? render : (m) => Buffer.concat([render(m), NEWLINE]);
+    return compileTemplate(options.format, {
+      pretty: options.pretty ?? false,
+      newline: !options.noEol,
+      ...(options.onWarning ? { onWarning: options.onWarning } : {}),
+    });
   }
   if (options.verbose) {
     return (m) => {
