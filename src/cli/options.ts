@@ -70,7 +70,8 @@ export const subscribeOptions: OptionSpec[] = [
 export const outputOptions: OptionSpec[] = [
   { key: 'verbose', short: 'v', long: 'verbose', group: 'Output', describe: "print 'topic payload' ('topic (null)' for an empty payload)" },
   { key: 'no-eol', short: 'N', group: 'Output', describe: 'do not print a newline after each message' },
-  { key: 'format', short: 'F', value: 'FORMAT', group: 'Output', describe: 'print each message with FORMAT (%t topic, %p payload, %q QoS, %r retain, ...)' },
+  { key: 'format', short: 'F', value: 'FORMAT', group: 'Output', describe: 'print each message with FORMAT (%t topic, %p payload, %q QoS, %r retain, %j JSON, ...; see the man page)' },
+  { key: 'pretty', long: 'pretty', group: 'Output', describe: 'print %j and %J JSON on several indented lines' },
 ];
 
 export const toolOptions: Record<ToolName, OptionSpec[]> = {

@@ -2,13 +2,15 @@ import { once } from 'node:events';
 import { parseConnectionConfig, parseSubscribeConfig, lastString } from '../core/config.js';
 import { UsageError } from '../core/errors.js';
 import { runSubscribe } from '../core/subscribe.js';
-import { nowTimestamp } from '../output/clock.js';
+import { nowTimestamp, type Timestamp } from '../output/clock.js';
 import { makeFormatter } from '../output/format.js';
 import { FormatSyntaxError } from '../output/template.js';
 import { processIO, type CliIO } from './io.js';
 import { parseCommandLine } from './program.js';
 import { runCommand, type RunContext } from './run.js';
 import { trapSignals } from './signals.js';
+
+const NO_TIME: Timestamp = { sec: 0, nsec: 0 };
 
 export async function tssub(argv: readonly string[], io: CliIO): Promise<number> {
   const context: RunContext = { quiet: false, debug: false };
@@ -29,12 +31,17 @@ export async function tssub(argv: readonly string[], io: CliIO): Promise<number>
         format: lastString(raw, 'format'),
         verbose: raw['verbose'] === true,
         noEol: raw['no-eol'] === true,
+        pretty: raw['pretty'] === true,
+        onWarning: (text) => {
+          if (!context.quiet) io.stderr.write(`tssub: ${text}\n`);
+        },
       });
     } catch (err) {
       if (err instanceof FormatSyntaxError) throw new UsageError(err.message);
       throw err;
     }
 
+    const usesClock = lastString(raw, 'format') !== undefined;
     const signals = trapSignals();
     // A reader that goes away (`tssub ... | head -1`) ends the run like a signal after connect:
     // disconnect and exit 0, quietly.
@@ -52,7 +59,8 @@ export async function tssub(argv: readonly string[], io: CliIO): Promise<number>
             if (!context.quiet) io.stderr.write(`tssub: ${text}\n`);
           },
           onMessage: (message) => {
-            const bytes = format(message, nowTimestamp());
+            // Only -F shows the time, and reading the clock per message is not free.
+            const bytes = format(message, usesClock ? nowTimestamp() : NO_TIME);
             if (bytes === undefined || signals.signal.aborted) return undefined;
             if (io.stdout.write(bytes)) return undefined;
             return once(io.stdout, 'drain').then(() => undefined);

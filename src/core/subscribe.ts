@@ -164,7 +164,10 @@ export function runSubscribe(run: SubscribeRun): Promise<void> {
         client = c;
         hooks.onConnected?.();
         stop.signal.addEventListener('abort', () => finish(), { once: true });
-        c.on('error', (err) => hooks.onWarning?.(err.message));
+        // Once the run is finished, a reset while closing is no news to the user.
+        c.on('error', (err) => {
+          if (!finished) hooks.onWarning?.(err.message);
+        });
         c.once('close', () => finish(new ConnectionLostError(`connection to ${endpoint(connection)} lost`)));
         subscribeAll(c);
       },

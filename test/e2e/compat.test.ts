@@ -25,14 +25,18 @@ const MESSAGES: Array<[string, Buffer]> = [
   ['cmp/4', Buffer.from('é ü 日本')],
 ];
 
-async function outputsFor(args: string[]): Promise<{ ours: Buffer; theirs: Buffer }> {
-  const filter = ['-t', 'cmp/#', '-C', String(MESSAGES.length), '-W', '10'];
+async function outputsFor(
+  args: string[],
+  messages: Array<[string, Buffer]> = MESSAGES,
+  publishArgs: string[] = [],
+): Promise<{ ours: Buffer; theirs: Buffer }> {
+  const filter = ['-t', 'cmp/#', '-C', String(messages.length), '-W', '10'];
   const ours = await subscriber(broker, 'tssub', [...filter, ...args]);
   const theirs = await subscriber(broker, 'mosquitto_sub', [...filter, ...args]);
-  for (const [topic, payload] of MESSAGES) {
+  for (const [topic, payload] of messages) {
     // Through stdin (-s), since argv cannot carry a NUL byte; -n for the empty one.
     const source = payload.length === 0 ? ['-n'] : ['-s'];
-    const p = await run('mosquitto_pub', [...at(broker), '-t', topic, ...source], { input: payload });
+    const p = await run('mosquitto_pub', [...at(broker), '-t', topic, ...publishArgs, ...source], { input: payload });
     assert.equal(p.code, 0, p.stderr);
   }
   const [o, t] = await Promise.all([ours.done, theirs.done]);
@@ -49,6 +53,59 @@ describe('tssub output is byte-identical to mosquitto_sub', { skip }, () => {
       assert.deepEqual(ours, theirs, `ours:   ${JSON.stringify(ours.toString('latin1'))}\ntheirs: ${JSON.stringify(theirs.toString('latin1'))}`);
     });
   }
+});
+
+/** %j/%J print the arrival time; everything else in them must match to the byte. */
+const blankTimes = (b: Buffer): string => b.toString('latin1').replace(/"tst":\t?"[^"]*"/g, '"tst":"-"');
+
+describe('every -F conversion matches mosquitto_sub (times aside)', { skip }, () => {
+  const formats = [
+    '%t|%p|%l|%m|%q|%r',
+    '%10t|%-10t|%.3t|%10.3t|%-10.3t|%010t',
+    '%5p|%-8p|%08p|%10.2p|%-p',
+    '%x|%X|%12x|%4x|%-10X|%012x|%.3x',
+    '%2l|%02l|%-4l|%04m|%2q|%3r',
+    '%%|\\t|\\\\|\\e|\\0|\\a|\\r|\\v',
+    '%5A|%5C|%5E|%05F|%5R|%5S|%P|%D',
+    '@@|literal text',
+    '',
+  ];
+  for (const format of formats) {
+    test(`-F '${format}'`, async () => {
+      const { ours, theirs } = await outputsFor(['-F', format]);
+      assert.deepEqual(ours, theirs, `ours:   ${JSON.stringify(ours.toString('latin1'))}\ntheirs: ${JSON.stringify(theirs.toString('latin1'))}`);
+    });
+  }
+  const jsonPayloads: Array<[string, Buffer]> = [
+    ['cmp/j1', Buffer.from('{"temp": 27.0, "h":[1,2,3]}')],
+    ['cmp/j2', Buffer.from('1.50')],
+    ['cmp/j3', Buffer.from('not json')],
+    ['cmp/j4', Buffer.from('hello "world"\ttab\\back')],
+    ['cmp/j5', Buffer.alloc(0)],
+  ];
+  for (const args of [['-F', '%j'], ['-F', '%J'], ['-F', '%j', '--pretty'], ['-F', 'A%JB', '--pretty'], ['-q', '1', '-F', '%j']]) {
+    test(`${args.join(' ')}`, async () => {
+      const { ours, theirs } = await outputsFor(args, jsonPayloads, ['-q', '1']);
+      assert.equal(blankTimes(ours), blankTimes(theirs));
+    });
+  }
+  test('MQTT 5 properties: %A %C %D %E %F %P %R %S and %j', async () => {
+    const props = [
+      '-V', '5',
+      '-D', 'publish', 'content-type', 'text/plain',
+      '-D', 'publish', 'correlation-data', 'corr123',
+      '-D', 'publish', 'message-expiry-interval', '3600',
+      '-D', 'publish', 'payload-format-indicator', '1',
+      '-D', 'publish', 'response-topic', 'resp/t',
+      '-D', 'publish', 'user-property', 'k1', 'v1',
+      '-D', 'publish', 'user-property', 'k2', 'v2',
+    ];
+    const sub = ['-V', '5', '-q', '1'];
+    for (const format of ['%A|%C|%D|%E|%F|%P|%R|%S', '%-12R|%.4C|%06E|%3F', '%j']) {
+      const { ours, theirs } = await outputsFor([...sub, '-F', format], [['cmp/v5', Buffer.from('message')]], props);
+      assert.equal(blankTimes(ours), blankTimes(theirs), format);
+    }
+  });
 });
 
 describe('tspub publishes what mosquitto_pub publishes', { skip }, () => {

@@ -1,18 +1,23 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { ReceivedMessage } from '../../src/core/subscribe.js';
-import { makeFormatter } from '../../src/output/format.js';
+import { makeFormatter, type OutputOptions } from '../../src/output/format.js';
 
 function msg(topic: string, payload: Buffer | string, extra: Partial<ReceivedMessage> = {}): ReceivedMessage {
   return { topic, payload: Buffer.from(payload), qos: 0, retain: false, dup: false, messageId: 0, ...extra };
 }
+/** A formatter at a fixed arrival time: none of these formats shows the time. */
+const formatter = (options: OutputOptions) => {
+  const f = makeFormatter(options);
+  return (m: ReceivedMessage) => f(m, { sec: 0, nsec: 0 });
+};
 const text = (b: Buffer | undefined): string | undefined => b?.toString('latin1');
 
 describe('output modes, byte for byte as mosquitto_sub 2.0', () => {
-  const plain = makeFormatter({ verbose: false, noEol: false });
-  const verbose = makeFormatter({ verbose: true, noEol: false });
-  const verboseN = makeFormatter({ verbose: true, noEol: true });
-  const plainN = makeFormatter({ verbose: false, noEol: true });
+  const plain = formatter({ verbose: false, noEol: false });
+  const verbose = formatter({ verbose: true, noEol: false });
+  const verboseN = formatter({ verbose: true, noEol: true });
+  const plainN = formatter({ verbose: false, noEol: true });
 
   test('default: raw payload bytes plus a newline, binary-safe', () => {
     assert.equal(text(plain(msg('a/3', Buffer.from('bin\0\x01\xff\n', 'latin1')))), 'bin\0\x01\xff\n\n');
@@ -34,11 +39,11 @@ describe('output modes, byte for byte as mosquitto_sub 2.0', () => {
     assert.equal(text(plainN(msg('d/1', 'one'))), 'one');
   });
   test('-F prints a line for every message, empty ones included, and overrides -v', () => {
-    const f = makeFormatter({ format: '[%p]', verbose: true, noEol: false });
+    const f = formatter({ format: '[%p]', verbose: true, noEol: false });
     assert.equal(text(f(msg('t', ''))), '[]\n');
   });
   test('-F with the minimal codes: topic, payload, QoS, retain', () => {
-    const f = makeFormatter({ format: '%t %p q=%q r=%r', verbose: false, noEol: false });
+    const f = formatter({ format: '%t %p q=%q r=%r', verbose: false, noEol: false });
     assert.equal(text(f(msg('r/1', 'ret1', { qos: 1, retain: true }))), 'r/1 ret1 q=1 r=1\n');
   });
 });
