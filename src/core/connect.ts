@@ -81,7 +81,9 @@ export function connectFailure(err: Error & { code?: unknown }, config: Connecti
       return new ConnectError(`cannot reach ${where}: no route to host`);
     case 'ECONNRESET':
     case 'EPIPE':
-      return new ConnectError(`${where} closed the connection during CONNECT: is it an MQTT broker?`);
+      return new ConnectError(
+        `${where} closed the connection during CONNECT: is it an MQTT broker${config.transport?.tls ? '' : ', or does it expect TLS (--cafile, --tls-use-os-certs)'}?`,
+      );
     default:
       break;
   }

@@ -52,6 +52,11 @@ async function certificatesInDirectory(dir: string): Promise<string[]> {
 
 async function privateKey(path: string): Promise<string> {
   const pem = await readText(path, 'key file (--key)');
+  if (/-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(pem)) {
+    throw new InputError(
+      `key file (--key) '${path}' is encrypted with a passphrase, which cannot be entered here: decrypt it with 'openssl pkey -in ${path} -out PLAIN.key'`,
+    );
+  }
   try {
     createPrivateKey(pem);
   } catch (err) {

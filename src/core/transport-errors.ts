@@ -1,10 +1,10 @@
 import type { ConnectionConfig } from './config.js';
 import { describeEndpoint } from './transport-config.js';
 
-/** Extra facts the transport builder attaches to an error it saw (the peer certificate's dates). */
+/** What the transport builder notes on an error it saw. */
 export interface TransportErrorDetails {
-  certValidTo?: string;
-  certValidFrom?: string;
+  /** The error came before the TLS handshake was complete. */
+  duringTlsHandshake?: boolean;
 }
 
 type TransportError = Error & { code?: unknown; reason?: string; host?: string; cert?: { subjectaltname?: string; subject?: { CN?: string } } } & TransportErrorDetails;
@@ -33,6 +33,9 @@ export function describeTransportError(err: TransportError, config: ConnectionCo
   const where = describeEndpoint(config.host, config.port, config.transport);
   const code = typeof err.code === 'string' ? err.code : '';
   const tls = config.transport?.tls;
+  if (UNTRUSTED.has(code) && tls?.psk) {
+    return `TLS: ${where} answered with a certificate instead of taking the pre-shared key: is it a PSK listener?`;
+  }
   if (UNTRUSTED.has(code)) {
     const trust = tls?.caFile ? `the CA in --cafile '${tls.caFile}'` : tls?.caPath ? `the CAs in --capath '${tls.caPath}'` : 'the system CAs';
     return `TLS: the certificate of ${where} is not signed by a trusted CA (${trust}): give the CA that signed it with --cafile`;
@@ -41,12 +44,10 @@ export function describeTransportError(err: TransportError, config: ConnectionCo
     return `TLS: host name mismatch: the certificate of ${where} is for ${certificateNames(err)}, not '${config.host}': connect with a name it lists, or skip this check with --insecure`;
   }
   if (code === 'CERT_HAS_EXPIRED') {
-    const when = err.certValidTo ? ` on ${err.certValidTo}` : '';
-    return `TLS: the certificate of ${where} expired${when} (or this machine's clock is wrong)`;
+    return `TLS: the certificate of ${where} has expired (or this machine's clock is wrong)`;
   }
   if (code === 'CERT_NOT_YET_VALID') {
-    const when = err.certValidFrom ? ` until ${err.certValidFrom}` : '';
-    return `TLS: the certificate of ${where} is not valid yet${when} (or this machine's clock is wrong)`;
+    return `TLS: the certificate of ${where} is not valid yet (or this machine's clock is wrong)`;
   }
   if (code === 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED' || (code === 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE' && tls && !tls.certFile && !tls.psk)) {
     return `TLS: ${where} requires a client certificate: give one with --cert FILE --key FILE`;
@@ -59,6 +60,13 @@ export function describeTransportError(err: TransportError, config: ConnectionCo
   }
   if (code === 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE' && tls?.psk) {
     return `TLS: ${where} refused the pre-shared key handshake: check --psk and --psk-identity`;
+  }
+  const alert = /alert ([a-z ]+)/.exec(err.message)?.[1];
+  if (tls?.psk && (code === 'EPROTO' || code.startsWith('ERR_SSL_')) && err.duringTlsHandshake) {
+    return `TLS: ${where} does not accept this pre-shared key${alert ? ` (${alert})` : ''}: check --psk and --psk-identity`;
+  }
+  if ((code === 'ECONNRESET' || code === 'EPIPE') && tls && err.duringTlsHandshake) {
+    return `TLS: ${where} closed the connection during the TLS handshake: is it a plain MQTT port? Drop the TLS options, or use the broker's TLS port (often 8883)`;
   }
   if (code === 'ERR_SSL_TLSV1_ALERT_DECRYPT_ERROR' || code === 'ERR_SSL_DECRYPTION_FAILED_OR_BAD_RECORD_MAC') {
     return tls?.psk
@@ -77,8 +85,8 @@ export function describeTransportError(err: TransportError, config: ConnectionCo
   if (code === 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE' || code === 'ERR_SSL_NO_SHARED_CIPHER') {
     return `TLS: the handshake with ${where} failed: no common cipher or protocol${tls?.ciphers ? ` (--ciphers '${tls.ciphers}')` : ''}`;
   }
-  if (code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_')) {
-    return `TLS: the handshake with ${where} failed: ${err.reason ?? err.message.replace(/^[0-9A-F]+:error:[0-9A-F]+:/, '')}`;
+  if (code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_') || (code === 'EPROTO' && tls)) {
+    return `TLS: the handshake with ${where} failed: ${err.reason ?? (alert ? `the broker sent the alert '${alert}'` : err.message.split('\n')[0])}`;
   }
   if (code === 'ENOENT' && config.transport?.unixPath !== undefined) {
     return `no socket at '${config.transport.unixPath}' (--unix): is the broker listening there?`;

@@ -76,12 +76,12 @@ export async function prepareTransport(config: ConnectionConfig, signal?: AbortS
       ...(tlsConfig.alpn ? { ALPNProtocols: [tlsConfig.alpn] } : {}),
       ...(tlsConfig.psk ? { pskCallback: () => ({ psk: tlsConfig.psk!.key, identity: tlsConfig.psk!.identity }) } : {}),
     });
-    tlsSocket.on('error', (err: Error & { code?: string } & TransportErrorDetails) => {
-      if (err.code === 'CERT_HAS_EXPIRED' || err.code === 'CERT_NOT_YET_VALID') {
-        const peer = tlsSocket.getPeerCertificate();
-        if (peer?.valid_to) err.certValidTo = peer.valid_to;
-        if (peer?.valid_from) err.certValidFrom = peer.valid_from;
-      }
+    let handshaken = false;
+    tlsSocket.once('secureConnect', () => {
+      handshaken = true;
+    });
+    tlsSocket.on('error', (err: Error & TransportErrorDetails) => {
+      if (!handshaken) err.duringTlsHandshake = true;
     });
     return tlsSocket;
   };
