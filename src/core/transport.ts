@@ -48,8 +48,12 @@ export async function prepareTransport(config: ConnectionConfig, signal?: AbortS
     });
   }
 
-  const websocket =
-    transport.websocketPath === undefined ? undefined : (await import('mqtt/lib/connect/ws')).streamBuilder;
+  let websocket: typeof import('mqtt/lib/connect/ws').streamBuilder | undefined;
+  if (transport.websocketPath !== undefined) {
+    // A CommonJS module: bundled, only its default export (module.exports) is there.
+    const ws = (await import('mqtt/lib/connect/ws')) as { streamBuilder?: typeof websocket; default?: { streamBuilder: typeof websocket } };
+    websocket = ws.streamBuilder ?? ws.default?.streamBuilder;
+  }
 
   /** The byte stream under MQTT (or under the WebSocket): TCP, unix socket or proxy, then TLS. */
   const openSocket = (): Duplex => {
