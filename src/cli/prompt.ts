@@ -40,9 +40,10 @@ export function promptHidden(input: ReadStream, output: Writable, question: stri
         else if (ch >= ' ') value += ch;
       }
     };
-    output.write(question);
+    // Echo goes off before the prompt shows, so nothing typed after it can appear.
     input.setRawMode(true);
     input.on('data', onData);
     input.resume();
+    output.write(question);
   });
 }
