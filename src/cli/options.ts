@@ -24,7 +24,7 @@ export type ToolName = 'tspub' | 'tssub';
 
 export const connectionOptions: OptionSpec[] = [
   { key: 'host', short: 'h', long: 'host', value: 'HOST', group: 'Connection', describe: 'broker host name or address (default: localhost)' },
-  { key: 'port', short: 'p', long: 'port', value: 'PORT', group: 'Connection', describe: 'broker port (default: 1883)' },
+  { key: 'port', short: 'p', long: 'port', value: 'PORT', group: 'Connection', describe: 'broker port (default: 1883; 8883 with TLS)' },
   { key: 'protocol-version', short: 'V', long: 'protocol-version', value: 'VERSION', group: 'Connection', describe: 'MQTT version: 31, 311 or 5 (also mqttv31, mqttv311, mqttv5; default: 311)' },
   { key: 'id', short: 'i', long: 'id', value: 'ID', group: 'Connection', describe: 'client id (default: assigned by the broker; MQTT 3.1: a random tsmqtt-... id)' },
   { key: 'id-prefix', short: 'I', long: 'id-prefix', value: 'PREFIX', group: 'Connection', describe: 'client id made of PREFIX followed by the process id' },
