@@ -30,7 +30,7 @@ export const connectionOptions: OptionSpec[] = [
   { key: 'id-prefix', short: 'I', long: 'id-prefix', value: 'PREFIX', group: 'Connection', describe: 'client id made of PREFIX followed by the process id' },
   { key: 'keepalive', short: 'k', long: 'keepalive', value: 'SECONDS', group: 'Connection', describe: 'keepalive interval, 5 to 65535 seconds (default: 60)' },
   { key: 'username', short: 'u', long: 'username', value: 'USER', group: 'Connection', describe: 'user name' },
-  { key: 'pw', short: 'P', long: 'pw', value: 'PASSWORD', optionalValue: true, group: 'Connection', describe: 'password (never printed, not even with -d); -P last on the line: ask for it on the terminal' },
+  { key: 'pw', short: 'P', long: 'pw', value: 'PASSWORD', optionalValue: true, group: 'Connection', describe: 'password, never printed (not even with -d); a bare -P at the end asks on the terminal' },
   { key: 'disable-clean-session', short: 'c', long: 'disable-clean-session', group: 'Connection', describe: 'keep the session (subscriptions, queued QoS 1/2 messages) after disconnect; needs -i' },
   { key: 'session-expiry-interval', short: 'x', value: 'SECONDS', group: 'Connection', describe: 'MQTT 5 session expiry interval; -1 or ∞ for never (with -c, default: never)' },
 ];
