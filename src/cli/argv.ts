@@ -15,6 +15,11 @@ const tables: Record<ToolName, Map<string, OptionSpec>> = {
   tssub: flagTable(toolOptions.tssub),
 };
 
+/** The option spelled `flag` (`-m`, `--message`) in `tool`, if there is one. */
+export function findOption(tool: ToolName, flag: string): OptionSpec | undefined {
+  return tables[tool].get(flag);
+}
+
 function otherTool(tool: ToolName): ToolName {
   return tool === 'tspub' ? 'tssub' : 'tspub';
 }
@@ -52,6 +57,10 @@ export function normaliseArgv(argv: readonly string[], tool: ToolName): string[]
       continue;
     }
     const value = inline ?? argv[i + 1];
+    if (value === undefined && spec.optionalValue) {
+      out.push(displayFlag(spec));
+      continue;
+    }
     if (value === undefined) {
       const hint = token === '-h' ? "; for help use '--help'" : '';
       throw new UsageError(`option ${token} needs a value (${spec.value})${hint}`);

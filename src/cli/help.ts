@@ -24,6 +24,7 @@ const EXAMPLES: Record<ToolName, Array<[string, string]>> = {
 
 const GROUP_TITLES: Record<HelpGroup, string> = {
   Connection: 'Connection',
+  TLS: 'TLS',
   Will: 'Will (published by the broker if the connection drops)',
   Publish: 'Message',
   Subscribe: 'Subscription',

@@ -13,24 +13,52 @@ export interface OptionSpec {
   value?: string;
   /** List options (tssub -t, -T) accumulate; everything else: last occurrence wins. */
   repeatable?: boolean;
+  /** The value may be left off when the option ends the command line (or its config-file line). */
+  optionalValue?: boolean;
   group: HelpGroup;
   describe: string;
 }
 
-export type HelpGroup = 'Connection' | 'Will' | 'Publish' | 'Subscribe' | 'Output' | 'General';
+export type HelpGroup = 'Connection' | 'TLS' | 'Will' | 'Publish' | 'Subscribe' | 'Output' | 'General';
 export type ToolName = 'tspub' | 'tssub';
 
 export const connectionOptions: OptionSpec[] = [
   { key: 'host', short: 'h', long: 'host', value: 'HOST', group: 'Connection', describe: 'broker host name or address (default: localhost)' },
-  { key: 'port', short: 'p', long: 'port', value: 'PORT', group: 'Connection', describe: 'broker port (default: 1883)' },
+  { key: 'port', short: 'p', long: 'port', value: 'PORT', group: 'Connection', describe: 'broker port (default: 1883; 8883 with TLS)' },
   { key: 'protocol-version', short: 'V', long: 'protocol-version', value: 'VERSION', group: 'Connection', describe: 'MQTT version: 31, 311 or 5 (also mqttv31, mqttv311, mqttv5; default: 311)' },
   { key: 'id', short: 'i', long: 'id', value: 'ID', group: 'Connection', describe: 'client id (default: assigned by the broker; MQTT 3.1: a random tsmqtt-... id)' },
   { key: 'id-prefix', short: 'I', long: 'id-prefix', value: 'PREFIX', group: 'Connection', describe: 'client id made of PREFIX followed by the process id' },
   { key: 'keepalive', short: 'k', long: 'keepalive', value: 'SECONDS', group: 'Connection', describe: 'keepalive interval, 5 to 65535 seconds (default: 60)' },
   { key: 'username', short: 'u', long: 'username', value: 'USER', group: 'Connection', describe: 'user name' },
-  { key: 'pw', short: 'P', long: 'pw', value: 'PASSWORD', group: 'Connection', describe: 'password (never printed, not even with -d)' },
+  { key: 'pw', short: 'P', long: 'pw', value: 'PASSWORD', optionalValue: true, group: 'Connection', describe: 'password, never printed (not even with -d); a bare -P at the end asks on the terminal' },
   { key: 'disable-clean-session', short: 'c', long: 'disable-clean-session', group: 'Connection', describe: 'keep the session (subscriptions, queued QoS 1/2 messages) after disconnect; needs -i' },
   { key: 'session-expiry-interval', short: 'x', value: 'SECONDS', group: 'Connection', describe: 'MQTT 5 session expiry interval; -1 or ∞ for never (with -c, default: never)' },
+];
+
+/** How the connection reaches the broker, and secrets kept off the command line. */
+export const transportOptions: OptionSpec[] = [
+  { key: 'url', short: 'L', long: 'url', value: 'URL', group: 'Connection', describe: 'mqtt|mqtts|ws|wss://[USER[:PASSWORD]@]HOST[:PORT][/TOPIC]: broker, credentials and topic in one' },
+  { key: 'ws-path', long: 'ws-path', value: 'PATH', group: 'Connection', describe: 'HTTP path of a ws:// or wss:// connection (default: /mqtt)' },
+  { key: 'unix', long: 'unix', value: 'PATH', group: 'Connection', describe: 'connect through the unix domain socket PATH instead of TCP' },
+  { key: 'bind-address', short: 'A', value: 'ADDRESS', group: 'Connection', describe: 'bind the local end of the connection to ADDRESS' },
+  { key: 'nodelay', long: 'nodelay', group: 'Connection', describe: 'disable Nagle\'s algorithm (TCP_NODELAY)' },
+  { key: 'proxy', long: 'proxy', value: 'URL', group: 'Connection', describe: 'connect through the SOCKS5 proxy socks5h://[USER[:PASSWORD]@]HOST[:PORT] (default port: 1080)' },
+  { key: 'pw-env', long: 'pw-env', value: 'VARIABLE', group: 'Connection', describe: 'read the password from the environment variable VARIABLE' },
+  { key: 'pw-file', long: 'pw-file', value: 'FILE', group: 'Connection', describe: 'read the password from the first line of FILE' },
+];
+
+export const tlsOptions: OptionSpec[] = [
+  { key: 'cafile', long: 'cafile', value: 'FILE', group: 'TLS', describe: 'use TLS, trusting the CA certificate(s) in FILE (PEM); default port: 8883' },
+  { key: 'capath', long: 'capath', value: 'DIR', group: 'TLS', describe: 'use TLS, trusting the CA certificates (PEM) in the files of DIR' },
+  { key: 'tls-use-os-certs', long: 'tls-use-os-certs', group: 'TLS', describe: 'use TLS, trusting the system CAs (the default for port 8883 and mqtts://)' },
+  { key: 'cert', long: 'cert', value: 'FILE', group: 'TLS', describe: 'client certificate (PEM) for brokers that require one; needs --key' },
+  { key: 'key', long: 'key', value: 'FILE', group: 'TLS', describe: 'private key (PEM, unencrypted) of the client certificate' },
+  { key: 'insecure', long: 'insecure', group: 'TLS', describe: 'do not check that the broker\'s certificate names the host (the chain is still verified)' },
+  { key: 'tls-version', long: 'tls-version', value: 'VERSION', group: 'TLS', describe: 'lowest TLS version to accept: tlsv1.3, tlsv1.2 (default) or tlsv1.1' },
+  { key: 'tls-alpn', long: 'tls-alpn', value: 'PROTOCOL', group: 'TLS', describe: 'ALPN protocol name to offer in the TLS handshake' },
+  { key: 'ciphers', long: 'ciphers', value: 'LIST', group: 'TLS', describe: 'OpenSSL cipher list for TLS 1.2 and below' },
+  { key: 'psk', long: 'psk', value: 'HEX', group: 'TLS', describe: 'use TLS with this pre-shared key (hexadecimal) instead of certificates; needs --psk-identity' },
+  { key: 'psk-identity', long: 'psk-identity', value: 'IDENTITY', group: 'TLS', describe: 'identity sent with --psk' },
 ];
 
 export const willOptions: OptionSpec[] = [
@@ -41,6 +69,7 @@ export const willOptions: OptionSpec[] = [
 ];
 
 export const generalOptions: OptionSpec[] = [
+  { key: 'options-file', short: 'o', value: 'FILE', group: 'General', describe: 'read options from FILE instead of the default config file (~/.config/TOOL)' },
   { key: 'debug', short: 'd', long: 'debug', group: 'General', describe: 'print MQTT packets sent and received on stderr' },
   { key: 'quiet', long: 'quiet', group: 'General', describe: 'do not print error messages (exit codes still tell)' },
   { key: 'help', long: 'help', group: 'General', describe: 'show this help and exit' },
@@ -75,8 +104,8 @@ export const outputOptions: OptionSpec[] = [
 ];
 
 export const toolOptions: Record<ToolName, OptionSpec[]> = {
-  tspub: [...connectionOptions, ...willOptions, ...publishOptions, ...generalOptions],
-  tssub: [...connectionOptions, ...willOptions, ...subscribeOptions, ...outputOptions, ...generalOptions],
+  tspub: [...connectionOptions, ...transportOptions, ...tlsOptions, ...willOptions, ...publishOptions, ...generalOptions],
+  tssub: [...connectionOptions, ...transportOptions, ...tlsOptions, ...willOptions, ...subscribeOptions, ...outputOptions, ...generalOptions],
 };
 
 /** How the option is spelled in messages and in the argv handed to yargs. */

@@ -1,9 +1,9 @@
 import yargs from 'yargs';
-import type { RawOptions } from '../core/config.js';
+import { ARGUMENT_ORDER, type RawOptions } from '../core/config.js';
 import { UsageError } from '../core/errors.js';
 import { normaliseArgv } from './argv.js';
 import { helpText } from './help.js';
-import { toolOptions, yargsKey, type ToolName } from './options.js';
+import { displayFlag, toolOptions, yargsKey, type ToolName } from './options.js';
 
 declare const __TSMQTT_VERSION__: string | undefined;
 declare const __MQTTJS_VERSION__: string | undefined;
@@ -40,7 +40,9 @@ function buildParser(tool: ToolName) {
       type: spec.value ? 'string' : 'boolean',
       describe: spec.describe,
       ...(spec.long && spec.short ? { alias: spec.short } : {}),
-      ...(spec.value ? { requiresArg: true, nargs: 1 } : {}),
+      ...(spec.value && !spec.optionalValue ? { requiresArg: true, nargs: 1 } : {}),
+      // Left untyped, a bare flag parses as true and a given value stays a string.
+      ...(spec.optionalValue ? { type: undefined } : {}),
     });
   }
   return parser;
@@ -55,15 +57,34 @@ export function parseCommandLine(tool: ToolName, argv: readonly string[]): Parse
   const normalised = normaliseArgv(argv, tool);
   if (normalised.includes('--help')) return { kind: 'help', text: helpText(tool) };
   if (normalised.includes('--version')) return { kind: 'version', text: versionLine(tool) };
+  return { kind: 'run', raw: parseNormalised(tool, normalised) };
+}
+
+/** The RawOptions key a normalised token (`--message=x`, `-C=5`, `--retain`) belongs to. */
+function keyOfToken(tool: ToolName, token: string): string | undefined {
+  const eq = token.indexOf('=');
+  const name = eq < 0 ? token : token.slice(0, eq);
+  return toolOptions[tool].find((spec) => displayFlag(spec) === name)?.key;
+}
+
+/** Parses tokens that normaliseArgv produced (config-file tokens first, then the command line). */
+export function parseNormalised(tool: ToolName, normalised: readonly string[]): RawOptions {
   const parser = buildParser(tool);
-  const parsed = parser.parseSync(normalised) as Record<string, unknown>;
+  const parsed = parser.parseSync([...normalised]) as Record<string, unknown>;
   const raw: RawOptions = {};
   for (const spec of toolOptions[tool]) {
     const value = parsed[yargsKey(spec)];
     if (value === undefined) continue;
     if (typeof value === 'boolean') raw[spec.key] = value;
-    else if (Array.isArray(value)) raw[spec.key] = value.map(String);
+    else if (Array.isArray(value) && spec.optionalValue) {
+      // Last one wins, and a bare flag (true) stays distinguishable from a value.
+      const last: unknown = value[value.length - 1];
+      raw[spec.key] = typeof last === 'boolean' ? last : String(last);
+    } else if (Array.isArray(value)) raw[spec.key] = value.map(String);
     else raw[spec.key] = String(value);
   }
-  return { kind: 'run', raw };
+  // Options that set the same thing (-h, -L, --unix; -P, --pw-env, --pw-file) are resolved by
+  // which came last, as mosquitto's clients do: keep the order they were given in.
+  raw[ARGUMENT_ORDER] = normalised.map((t) => keyOfToken(tool, t) ?? '');
+  return raw;
 }

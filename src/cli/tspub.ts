@@ -1,14 +1,15 @@
 import { parseConnectionConfig, parsePublishConfig } from '../core/config.js';
 import { runPublish } from '../core/publish.js';
 import { processIO, type CliIO } from './io.js';
-import { parseCommandLine } from './program.js';
+import { loadCommandLine } from './invocation.js';
 import { runCommand, type RunContext } from './run.js';
+import { supplyPassword } from './secrets.js';
 import { trapSignals } from './signals.js';
 
 export async function tspub(argv: readonly string[], io: CliIO): Promise<number> {
   const context: RunContext = { quiet: false, debug: false };
   return runCommand('tspub', io, context, async () => {
-    const command = parseCommandLine('tspub', argv);
+    const command = await loadCommandLine('tspub', argv, io);
     if (command.kind !== 'run') {
       io.stdout.write(command.text);
       return;
@@ -17,6 +18,7 @@ export async function tspub(argv: readonly string[], io: CliIO): Promise<number>
     context.debug = command.raw['debug'] === true;
     const connection = parseConnectionConfig(command.raw);
     const publish = parsePublishConfig(command.raw);
+    await supplyPassword(connection, io);
     const signals = trapSignals();
     try {
       await runPublish({

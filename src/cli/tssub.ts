@@ -6,8 +6,9 @@ import { nowTimestamp, type Timestamp } from '../output/clock.js';
 import { makeFormatter } from '../output/format.js';
 import { FormatSyntaxError } from '../output/template.js';
 import { processIO, type CliIO } from './io.js';
-import { parseCommandLine } from './program.js';
+import { loadCommandLine } from './invocation.js';
 import { runCommand, type RunContext } from './run.js';
+import { supplyPassword } from './secrets.js';
 import { trapSignals } from './signals.js';
 
 const NO_TIME: Timestamp = { sec: 0, nsec: 0 };
@@ -15,7 +16,7 @@ const NO_TIME: Timestamp = { sec: 0, nsec: 0 };
 export async function tssub(argv: readonly string[], io: CliIO): Promise<number> {
   const context: RunContext = { quiet: false, debug: false };
   return runCommand('tssub', io, context, async () => {
-    const command = parseCommandLine('tssub', argv);
+    const command = await loadCommandLine('tssub', argv, io);
     if (command.kind !== 'run') {
       io.stdout.write(command.text);
       return;
@@ -41,6 +42,7 @@ export async function tssub(argv: readonly string[], io: CliIO): Promise<number>
       throw err;
     }
 
+    await supplyPassword(connection, io);
     const usesClock = lastString(raw, 'format') !== undefined;
     const signals = trapSignals();
     // A reader that goes away (`tssub ... | head -1`) ends the run like a signal after connect:

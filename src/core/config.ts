@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { UsageError } from './errors.js';
 import { filterProblem, publishTopicProblem } from './topics.js';
+import { parseBrokerUrl } from './broker-url.js';
+import { resolveCredentials } from './credentials.js';
+import { resolveAddress, type TransportConfig } from './transport-config.js';
 
 export type QoS = 0 | 1 | 2;
 /** Wire values: 3 = MQTT 3.1, 4 = MQTT 3.1.1, 5 = MQTT 5. */
@@ -19,14 +22,24 @@ export interface WillConfig {
   retain: boolean;
 }
 
+/** A password that the CLI still has to fetch (it never comes from argv in clear). */
+export type PasswordSource =
+  | { kind: 'env'; variable: string }
+  | { kind: 'file'; path: string }
+  | { kind: 'prompt' };
+
 export interface ConnectionConfig {
   host: string;
   port: number;
+  /** TLS, WebSocket, unix socket, proxy, bind address, TCP_NODELAY; absent: plain TCP. */
+  transport?: TransportConfig;
   /** '' asks the broker to assign an id (MQTT 3.1.1 and 5). */
   clientId: string;
   keepalive: number;
   username?: string;
   password?: string;
+  /** Set instead of `password` when it comes from --pw-env, --pw-file or a prompt. */
+  passwordFrom?: PasswordSource;
   cleanSession: boolean;
   protocolVersion: ProtocolVersion;
   /** MQTT 5 session expiry interval in seconds; undefined means the property is not sent. */
@@ -77,6 +90,31 @@ export function lastString(raw: RawOptions, name: string): string | undefined {
   const v = raw[name];
   if (Array.isArray(v)) return v[v.length - 1];
   return typeof v === 'string' ? v : undefined;
+}
+
+/**
+ * RawOptions key holding the option keys in the order they were given (config file, then command
+ * line), for options that set the same thing: the last of them wins.
+ */
+export const ARGUMENT_ORDER = '$order';
+
+/** Without an order (RawOptions built by hand), explicit options beat -L and --unix. */
+const DEFAULT_PRECEDENCE = ['url', 'unix', 'host', 'port', 'username', 'pw', 'pw-env', 'pw-file', 'topic'];
+
+/** Which of `keys` was given last, or undefined if none was. */
+export function lastGiven(raw: RawOptions, keys: readonly string[]): string | undefined {
+  const order = raw[ARGUMENT_ORDER];
+  let best: string | undefined;
+  let bestAt = -1;
+  for (const key of keys) {
+    if (raw[key] === undefined || raw[key] === false) continue;
+    const at = Array.isArray(order) ? order.lastIndexOf(key) : DEFAULT_PRECEDENCE.indexOf(key);
+    if (best === undefined || at > bestAt) {
+      best = key;
+      bestAt = at;
+    }
+  }
+  return best;
 }
 
 export function allStrings(raw: RawOptions, name: string): string[] {
@@ -199,16 +237,18 @@ function resolveClientId(raw: RawOptions, version: ProtocolVersion, pid: number)
 export function parseConnectionConfig(raw: RawOptions, pid = process.pid): ConnectionConfig {
   const versionText = lastString(raw, 'protocol-version');
   const protocolVersion = versionText === undefined ? 4 : parseProtocolVersion(versionText);
-  const portText = lastString(raw, 'port');
   const keepaliveText = lastString(raw, 'keepalive');
   const cleanSession = !flag(raw, 'disable-clean-session');
   const clientId = resolveClientId(raw, protocolVersion, pid);
   const hasFixedId = lastString(raw, 'id') !== undefined;
 
-  const username = lastString(raw, 'username');
-  const password = lastString(raw, 'pw');
-  if (password !== undefined && username === undefined && protocolVersion !== 5) {
-    throw new UsageError('a password (-P) needs a username (-u) in MQTT 3.x');
+  const address = resolveAddress(raw);
+  const credentials = resolveCredentials(raw, address.url);
+  const { username } = credentials;
+  if (credentials.password !== undefined || credentials.passwordFrom) {
+    if (username === undefined && protocolVersion !== 5) {
+      throw new UsageError('a password (-P) needs a username (-u) in MQTT 3.x');
+    }
   }
 
   const expiryText = lastString(raw, 'session-expiry-interval');
@@ -236,8 +276,8 @@ export function parseConnectionConfig(raw: RawOptions, pid = process.pid): Conne
   }
 
   const config: ConnectionConfig = {
-    host: lastString(raw, 'host') ?? 'localhost',
-    port: portText === undefined ? DEFAULT_PORT : parseIntegerIn(portText, 1, 65535, 'port (-p)'),
+    host: address.host,
+    port: address.port,
     clientId,
     keepalive:
       keepaliveText === undefined
@@ -247,13 +287,19 @@ export function parseConnectionConfig(raw: RawOptions, pid = process.pid): Conne
     protocolVersion,
     connectTimeoutMs: DEFAULT_CONNECT_TIMEOUT_MS,
   };
-  if (config.host === '') throw new UsageError('host (-h) must not be empty');
+  if (address.transport) config.transport = address.transport;
   if (username !== undefined) config.username = username;
-  if (password !== undefined) config.password = password;
+  if (credentials.password !== undefined) config.password = credentials.password;
+  if (credentials.passwordFrom) config.passwordFrom = credentials.passwordFrom;
   if (sessionExpiry !== undefined && sessionExpiry !== 0) config.sessionExpiry = sessionExpiry;
   const will = parseWill(raw);
   if (will) config.will = will;
   return config;
+}
+
+function topicOfUrl(raw: RawOptions): string | undefined {
+  const text = lastString(raw, 'url');
+  return text === undefined ? undefined : parseBrokerUrl(text).topic;
 }
 
 const MESSAGE_SOURCES = ['message', 'null-message', 'file', 'stdin-file'] as const;
@@ -267,7 +313,8 @@ export function parsePublishConfig(raw: RawOptions): PublishConfig {
   if (total > 1) {
     throw new UsageError('give only one message source: one of -m, -n, -f, -s');
   }
-  const topic = lastString(raw, 'topic');
+  const urlTopic = topicOfUrl(raw);
+  const topic = lastGiven(raw, urlTopic === undefined ? ['topic'] : ['topic', 'url']) === 'url' ? urlTopic : lastString(raw, 'topic');
   if (topic === undefined) throw new UsageError('no topic given: use -t TOPIC');
   const problem = publishTopicProblem(topic);
   if (problem) throw new UsageError(problem);
@@ -293,7 +340,9 @@ export function parsePublishConfig(raw: RawOptions): PublishConfig {
 }
 
 export function parseSubscribeConfig(raw: RawOptions): SubscribeConfig {
-  const filters = allStrings(raw, 'topic');
+  const urlTopic = topicOfUrl(raw);
+  // As in mosquitto_sub, the topic of -L is one more filter.
+  const filters = urlTopic === undefined ? allStrings(raw, 'topic') : [...allStrings(raw, 'topic'), urlTopic];
   if (filters.length === 0) throw new UsageError('no topic given: subscribe with -t FILTER');
   for (const f of filters) {
     const problem = filterProblem(f);

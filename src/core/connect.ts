@@ -1,9 +1,12 @@
 import net from 'node:net';
+import type { Duplex } from 'node:stream';
 import { MqttClient, type IClientOptions, type IConnackPacket, type Packet } from 'mqtt';
 import type { ConnectionConfig } from './config.js';
 import { describePacket } from './debug.js';
 import { ConnackError, ConnectError, InterruptedError, type TsmqttError } from './errors.js';
 import { connackReason } from './reason-codes.js';
+import { describeEndpoint } from './transport-config.js';
+import { describeTransportError } from './transport-errors.js';
 
 export interface SessionHooks {
   /** Receives one line per packet when -d is on. */
@@ -16,7 +19,7 @@ export interface Session {
 }
 
 export function endpoint(config: ConnectionConfig): string {
-  return config.host.includes(':') ? `[${config.host}]:${config.port}` : `${config.host}:${config.port}`;
+  return describeEndpoint(config.host, config.port, config.transport);
 }
 
 export function toClientOptions(config: ConnectionConfig): IClientOptions {
@@ -45,15 +48,24 @@ export function toClientOptions(config: ConnectionConfig): IClientOptions {
   return options;
 }
 
+/** What the broker added to a refusing MQTT 5 CONNACK: its own words, and maybe another server. */
+function connackDetails(connack: IConnackPacket | undefined): string {
+  const reason = connack?.properties?.reasonString;
+  const reference = connack?.properties?.serverReference;
+  return (reason ? ` (the broker says: "${reason}")` : '') + (reference ? `; it points to ${reference}` : '');
+}
+
 /** Turns a transport or protocol error raised before CONNACK into a typed error. */
-export function connectFailure(err: Error & { code?: unknown }, config: ConnectionConfig): TsmqttError {
+export function connectFailure(err: Error & { code?: unknown }, config: ConnectionConfig, connack?: IConnackPacket): TsmqttError {
   const where = endpoint(config);
   if (typeof err.code === 'number' && err.code > 0) {
     return new ConnackError(
-      `connection refused by the broker at ${where}: ${connackReason(err.code, config.protocolVersion)}`,
+      `connection refused by the broker at ${where}: ${connackReason(err.code, config.protocolVersion)}${connackDetails(connack)}`,
       err.code,
     );
   }
+  const transport = describeTransportError(err, config);
+  if (transport) return new ConnectError(transport);
   switch (err.code) {
     case 'ECONNREFUSED':
       return new ConnectError(`connection refused by ${where}: is a broker running there?`);
@@ -69,7 +81,9 @@ export function connectFailure(err: Error & { code?: unknown }, config: Connecti
       return new ConnectError(`cannot reach ${where}: no route to host`);
     case 'ECONNRESET':
     case 'EPIPE':
-      return new ConnectError(`${where} closed the connection during CONNECT: is it an MQTT broker?`);
+      return new ConnectError(
+        `${where} closed the connection during CONNECT: is it an MQTT broker${config.transport?.tls ? '' : ', or does it expect TLS (--cafile, --tls-use-os-certs)'}?`,
+      );
     default:
       break;
   }
@@ -99,21 +113,45 @@ function attachDebug(client: MqttClient, config: ConnectionConfig, debug: (line:
  * An aborted `signal` before CONNACK rejects with InterruptedError. `prepare` sees the client before
  * it connects.
  */
-export function openSession(
+export async function openSession(
   config: ConnectionConfig,
   hooks: SessionHooks,
   signal?: AbortSignal,
   prepare?: (client: MqttClient) => void,
 ): Promise<Session> {
+  if (config.passwordFrom) throw new Error('openSession: the password was not fetched (passwordFrom is still set)');
+  let build: (client: MqttClient, options: IClientOptions) => Duplex;
+  if (config.transport) {
+    const { prepareTransport } = await import('./transport.js');
+    build = await prepareTransport(config, signal);
+  } else {
+    build = () => net.createConnection({ host: config.host, port: config.port });
+  }
+  if (signal?.aborted) throw new InterruptedError(signal.reason as NodeJS.Signals);
   return new Promise<Session>((resolve, reject) => {
-    const build = (): net.Socket => net.createConnection({ host: config.host, port: config.port });
-    const client = new MqttClient(build as never, toClientOptions(config));
+    // MQTT.js reports stream errors that have no code only as 'close'; keep them for the message.
+    let transportError: Error | undefined;
+    const builder = (client: MqttClient): Duplex => {
+      const stream = build(client, client.options);
+      stream.on('error', (err: Error) => {
+        transportError ??= err;
+      });
+      return stream;
+    };
+    // Connect only once the listeners are on: the CONNECT packet is written synchronously.
+    const client = new MqttClient(builder as never, { ...toClientOptions(config), manualConnect: true });
     if (hooks.debug) attachDebug(client, config, hooks.debug);
+    let connack: IConnackPacket | undefined;
+    const onPacket = (packet: Packet): void => {
+      if (packet.cmd === 'connack') connack = packet;
+    };
+    client.on('packetreceive', onPacket);
     // Messages queued for a kept session arrive right behind CONNACK, before a promise callback
     // could attach listeners: whoever needs them must attach them now.
     prepare?.(client);
 
     const settle = (): void => {
+      client.removeListener('packetreceive', onPacket);
       client.removeListener('connect', onConnect);
       client.removeListener('error', onError);
       client.removeListener('close', onClose);
@@ -130,16 +168,22 @@ export function openSession(
       settle();
       resolve({ client, connack });
     };
-    const onError = (err: Error): void => fail(connectFailure(err, config));
-    const onClose = (): void =>
-      fail(new ConnectError(`${endpoint(config)} closed the connection before accepting it: is it an MQTT broker?`));
+    const onError = (err: Error): void => fail(connectFailure(err, config, connack));
+    const onClose = (): void => {
+      const known = transportError && connectFailure(transportError, config);
+      fail(
+        known && !known.message.startsWith('cannot connect to ')
+          ? known
+          : new ConnectError(`${endpoint(config)} closed the connection before accepting it: is it an MQTT broker?`),
+      );
+    };
     const onAbort = (): void => fail(new InterruptedError(signal!.reason as NodeJS.Signals));
 
     client.once('connect', onConnect);
     client.on('error', onError);
     client.once('close', onClose);
-    if (signal?.aborted) onAbort();
-    else signal?.addEventListener('abort', onAbort, { once: true });
+    signal?.addEventListener('abort', onAbort, { once: true });
+    client.connect();
   });
 }
 

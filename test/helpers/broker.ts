@@ -19,6 +19,8 @@ export interface Broker {
   readonly kind: 'mosquitto' | 'aedes';
   readonly host: string;
   readonly port: number;
+  /** Ports of the extra listeners asked for with `extraPorts`, in order. */
+  readonly extraPorts: number[];
   /** SUBACKs sent so far: the reliable sign that a subscriber is ready. */
   subackCount(): number;
   /** Waits until at least `n` SUBACKs have been sent in total. */
@@ -59,8 +61,10 @@ async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: num
 }
 
 export interface BrokerOptions {
-  /** Extra mosquitto.conf lines (mosquitto only). */
-  config?: string[];
+  /** Extra mosquitto.conf lines (mosquitto only); a function gets the extra listeners' ports. */
+  config?: string[] | ((extraPorts: number[]) => string[]);
+  /** How many more free ports to pick for listeners the config opens (TLS, unix...). */
+  extraPorts?: number;
 }
 
 async function startMosquitto(options: BrokerOptions): Promise<Broker> {
@@ -68,6 +72,12 @@ async function startMosquitto(options: BrokerOptions): Promise<Broker> {
   const logPath = join(dir, 'mosquitto.log');
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
+    const extraPorts: number[] = [];
+    while (extraPorts.length < (options.extraPorts ?? 0)) {
+      const extra = await freePort();
+      if (extra !== port && !extraPorts.includes(extra)) extraPorts.push(extra);
+    }
+    const extraConfig = typeof options.config === 'function' ? options.config(extraPorts) : (options.config ?? []);
     const lines = [
       `listener ${port} 127.0.0.1`,
       'allow_anonymous true',
@@ -76,7 +86,7 @@ async function startMosquitto(options: BrokerOptions): Promise<Broker> {
       'log_type all',
       // As root mosquitto would switch to the 'mosquitto' user and lose access to our temp dir.
       ...(process.getuid?.() === 0 ? ['user root'] : []),
-      ...(options.config ?? []),
+      ...extraConfig,
     ];
     writeFileSync(join(dir, 'mosquitto.conf'), `${lines.join('\n')}\n`);
     writeFileSync(logPath, '');
@@ -105,6 +115,7 @@ async function startMosquitto(options: BrokerOptions): Promise<Broker> {
       kind: 'mosquitto',
       host: '127.0.0.1',
       port,
+      extraPorts,
       subackCount,
       waitForSubacks: (n, timeoutMs = 5000) => waitUntil(() => subackCount() >= n, timeoutMs, `${n} SUBACK(s)`),
       log: readLog,
@@ -133,6 +144,7 @@ async function startAedes(): Promise<Broker> {
     kind: 'aedes',
     host: '127.0.0.1',
     port,
+    extraPorts: [],
     subackCount: () => subacks,
     waitForSubacks: (n, timeoutMs = 5000) => waitUntil(() => subacks >= n, timeoutMs, `${n} SUBACK(s)`),
     log: () => '',

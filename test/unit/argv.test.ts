@@ -14,6 +14,11 @@ describe('argv normalising', () => {
   test('--long=value is accepted', () => {
     assert.deepEqual(normaliseArgv(['--port=1884'], 'tspub'), ['--port=1884']);
   });
+  test('-P may end the command line without a value (the password is asked for); elsewhere it takes the next argument', () => {
+    assert.deepEqual(normaliseArgv(['-u', 'a', '-P'], 'tspub'), ['--username=a', '--pw']);
+    assert.deepEqual(normaliseArgv(['-P', '-t'], 'tspub'), ['--pw=-t']);
+    assert.throws(() => normaliseArgv(['-t'], 'tspub'), /option -t needs a value/);
+  });
   test('no option bundling: -vN is unknown', () => {
     assert.throws(() => normaliseArgv(['-vN'], 'tssub'), /unknown option '-vN'/);
   });

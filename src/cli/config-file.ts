@@ -1,0 +1,66 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { InputError, UsageError } from '../core/errors.js';
+import { findOption, normaliseArgv } from './argv.js';
+import type { ToolName } from './options.js';
+
+/**
+ * mosquitto's default config file: $XDG_CONFIG_HOME/TOOL if XDG_CONFIG_HOME is set (HOME is then
+ * not consulted), else ~/.config/TOOL.
+ */
+export function defaultConfigPath(tool: ToolName, env: NodeJS.ProcessEnv): string | undefined {
+  const xdg = env['XDG_CONFIG_HOME'];
+  if (xdg) return join(xdg, tool);
+  const home = env['HOME'];
+  return home ? join(home, '.config', tool) : undefined;
+}
+
+/**
+ * Turns a config file into normalised argv tokens, the way mosquitto reads its file: one option
+ * per line, split at the first space (the rest of the line, spaces included, is the value),
+ * lines starting with '#' and blank lines skipped, no quoting. Errors name the file and line.
+ */
+export function configFileTokens(text: string, path: string, tool: ToolName): string[] {
+  const tokens: string[] = [];
+  const lines = text.split('\n');
+  for (const [index, rawLine] of lines.entries()) {
+    const where = `config file '${path}', line ${index + 1}`;
+    const line = rawLine.replace(/\r+$/, '').replace(/^ +/, '');
+    if (line === '' || line.startsWith('#')) continue;
+    const space = line.indexOf(' ');
+    const flag = space < 0 ? line : line.slice(0, space);
+    const value = space < 0 || space === line.length - 1 ? undefined : line.slice(space + 1);
+    const spec = findOption(tool, flag);
+    if (spec?.key === 'options-file') throw new UsageError(`${where}: -o cannot be used inside a config file`);
+    if (spec && !spec.value && value !== undefined) {
+      throw new UsageError(`${where}: option ${flag} takes no value (got '${value}')`);
+    }
+    try {
+      tokens.push(...normaliseArgv(value === undefined ? [flag] : [flag, value], tool));
+    } catch (err) {
+      if (err instanceof UsageError) throw new UsageError(`${where}: ${err.message}`);
+      throw err;
+    }
+  }
+  return tokens;
+}
+
+/** The config file's tokens: the -o file if one was given, else the default file if it exists. */
+export async function readConfigFile(tool: ToolName, cliTokens: readonly string[], env: NodeJS.ProcessEnv): Promise<string[]> {
+  const explicit = cliTokens.filter((t) => t.startsWith('-o='));
+  if (explicit.length > 1) throw new UsageError('-o (config file) given more than once');
+  const path = explicit.length === 1 ? explicit[0]!.slice(3) : defaultConfigPath(tool, env);
+  if (path === undefined) return [];
+  if (path === '') throw new UsageError('config file name (-o) must not be empty');
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    // A missing default file is normal; a missing file asked for with -o is not.
+    if (code === 'ENOENT' && explicit.length === 0) return [];
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (err as Error).message;
+    throw new InputError(`cannot read config file '${path}': ${why}`);
+  }
+  return configFileTokens(text, path, tool);
+}
