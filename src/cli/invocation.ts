@@ -1,6 +1,8 @@
 import type { CliIO } from './io.js';
 import { normaliseArgv } from './argv.js';
 import { readConfigFile } from './config-file.js';
+import { COMPLETION_REQUEST, completionCandidates, completionScript, type CompletionShell } from './completion.js';
+import { UsageError } from '../core/errors.js';
 import { helpText } from './help.js';
 import type { ToolName } from './options.js';
 import { parseNormalised, versionLine, type ParsedCommandLine } from './program.js';
@@ -11,9 +13,23 @@ import { parseNormalised, versionLine, type ParsedCommandLine } from './program.
  * --help and --version work even when the config file is broken.
  */
 export async function loadCommandLine(tool: ToolName, argv: readonly string[], io: CliIO): Promise<ParsedCommandLine> {
+  if (argv[0] === COMPLETION_REQUEST) {
+    const candidates = await completionCandidates(tool, argv.slice(1));
+    return { kind: 'completion', text: candidates.map((c) => `${c}\n`).join('') };
+  }
   const cliTokens = normaliseArgv(argv, tool);
   if (cliTokens.includes('--help')) return { kind: 'help', text: helpText(tool) };
   if (cliTokens.includes('--version')) return { kind: 'version', text: versionLine(tool) };
+  const shell = completionShellOf(cliTokens);
+  if (shell) return { kind: 'completion', text: completionScript(tool, shell) };
   const fileTokens = await readConfigFile(tool, cliTokens, io.env);
   return { kind: 'run', raw: parseNormalised(tool, [...fileTokens, ...cliTokens]) };
+}
+
+function completionShellOf(tokens: readonly string[]): CompletionShell | undefined {
+  const token = [...tokens].reverse().find((t) => t.startsWith('--completion='));
+  if (token === undefined) return undefined;
+  const shell = token.slice('--completion='.length);
+  if (shell !== 'bash' && shell !== 'zsh') throw new UsageError(`--completion takes bash or zsh, not '${shell}'`);
+  return shell;
 }

@@ -74,6 +74,7 @@ export const generalOptions: OptionSpec[] = [
   { key: 'quiet', long: 'quiet', group: 'General', describe: 'do not print error messages (exit codes still tell)' },
   { key: 'help', long: 'help', group: 'General', describe: 'show this help and exit' },
   { key: 'version', long: 'version', group: 'General', describe: 'show the version and exit' },
+  { key: 'completion', long: 'completion', value: 'SHELL', group: 'General', describe: 'print the bash or zsh completion script (source <(TOOL --completion bash))' },
 ];
 
 export const publishOptions: OptionSpec[] = [

@@ -15,7 +15,7 @@ export function versionLine(tool: ToolName): string {
   return `${tool} ${VERSION} (tsmqtt; MQTT.js ${MQTTJS_VERSION}; Node.js ${process.version})\n`;
 }
 
-function buildParser(tool: ToolName) {
+export function buildParser(tool: ToolName) {
   let parser = yargs()
     .scriptName(tool)
     .parserConfiguration({
@@ -51,7 +51,8 @@ function buildParser(tool: ToolName) {
 export type ParsedCommandLine =
   | { kind: 'run'; raw: RawOptions }
   | { kind: 'help'; text: string }
-  | { kind: 'version'; text: string };
+  | { kind: 'version'; text: string }
+  | { kind: 'completion'; text: string };
 
 export function parseCommandLine(tool: ToolName, argv: readonly string[]): ParsedCommandLine {
   const normalised = normaliseArgv(argv, tool);
