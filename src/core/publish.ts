@@ -187,6 +187,9 @@ export async function runPublish(run: PublishRun): Promise<void> {
   const { source } = run.publish;
   const payload = source.kind === 'lines' ? undefined : await loadPayload(source, run.stdin);
   const { client, connack } = await openSession(run.connection, run.hooks, run.signal);
+  // A socket error after CONNACK (ECONNRESET ...) is followed by 'close', which is what the
+  // publishing code reports, with what was left unacknowledged.
+  client.on('error', () => {});
   try {
     const problem = brokerLimitProblem(connack, run.publish);
     if (problem) throw new RejectedError(problem);
