@@ -3,6 +3,7 @@ import type { IDisconnectPacket, MqttClient, Packet } from 'mqtt';
 import type { PublishConfig } from './config.js';
 import { ConnectionLostError, InputError } from './errors.js';
 import { LineReader } from './lines.js';
+import { BatchWriter } from './batch-writer.js';
 import type { PacketIdAllocator } from './message-ids.js';
 import { encodePubrel, PublishEncoder } from './packets.js';
 import { reasonText } from './reason-codes.js';
@@ -47,7 +48,7 @@ export interface LineStreamOutcome {
 }
 
 const NO_LINE = 0;
-/** Packets are encoded into slabs of this size (a larger packet gets a slab of its own). */
+/** Packets are encoded into slabs of this size (a larger packet gets a buffer of its own). */
 const SLAB_BYTES = 64 * 1024;
 
 /**
@@ -139,23 +140,7 @@ export async function streamLines(options: LineStreamOptions): Promise<LineStrea
     while (!halted() && full()) await new Promise<void>((resolve) => (wake = resolve));
   };
 
-  // Packets are encoded one after another into a slab; each run of sends is one write of the
-  // part of the slab it filled. A slab in flight is left to the socket, and a new one started.
-  let slab = Buffer.allocUnsafe(SLAB_BYTES);
-  let used = 0;
-  let batchStart = 0;
-  const flush = (): void => {
-    if (used === batchStart) return;
-    socket.write(slab.subarray(batchStart, used));
-    batchStart = used;
-  };
-  const reserve = (bytes: number): void => {
-    if (slab.length - used >= bytes) return;
-    flush();
-    slab = Buffer.allocUnsafe(Math.max(SLAB_BYTES, bytes));
-    used = 0;
-    batchStart = 0;
-  };
+  const batches = new BatchWriter(socket, SLAB_BYTES);
 
   const reader = new LineReader(
     options.maxLineBytes,
@@ -192,16 +177,16 @@ export async function streamLines(options: LineStreamOptions): Promise<LineStrea
           lineOf[id] = lineCount;
           inflight++;
         }
-        reserve(size);
-        const begin = used;
-        used = encoder.encodeInto(slab, used, id, reader.source, reader.start, reader.end);
+        const target = batches.reserve(size);
+        const begin = batches.offset;
+        const end = encoder.encodeInto(target, begin, id, reader.source, reader.start, reader.end);
+        batches.commit(end);
         holding = false;
         progress.sent++;
-        if (options.debug) client.emit('packetsend', describePublish(publish, id, slab.subarray(begin, used), length));
-        if (size >= SLAB_BYTES) flush();
+        if (options.debug) client.emit('packetsend', describePublish(publish, id, target.subarray(begin, end), length));
       }
     } finally {
-      flush();
+      batches.flush();
     }
   };
   /** Sends what the reader holds, waiting for room as needed; false if the run was halted first. */

@@ -120,6 +120,16 @@ describe('-l: one message per line', { skip }, () => {
     assert.equal((await sub.done).stdout.toString(), '[ab\0cd] len=5\n[next] len=4\n');
   });
 
+  test('a line longer than 64 KiB between short ones, at QoS 0 and 1', async () => {
+    const long = 'L'.repeat(100_000);
+    for (const qos of ['0', '1']) {
+      const sub = await subscriber(broker, 'mosquitto_sub', ['-t', `in/long/${qos}`, '-C', '3', '-W', '10', '-F', '%l:%p']);
+      const pub = await run('tspub', [...at(broker), '-t', `in/long/${qos}`, '-l', '-q', qos], { input: `a\n${long}\nb\n` });
+      assert.equal(pub.code, 0, pub.stderr);
+      assert.equal((await sub.done).stdout.toString(), `1:a\n100000:${long}\n1:b\n`);
+    }
+  });
+
   test('empty stdin publishes nothing and exits 0', async () => {
     const pub = await run('tspub', [...at(broker), '-t', 'in/none', '-l', '-q', '1'], { input: '' });
     assert.equal(pub.code, 0, pub.stderr);
