@@ -142,9 +142,10 @@ export async function streamLines(options: LineStreamOptions): Promise<LineStrea
 
   const batches = new BatchWriter(socket, SLAB_BYTES);
 
+  const maxLineBytes = Math.min(options.maxLineBytes, encoder.maxPayload);
   const reader = new LineReader(
-    options.maxLineBytes,
-    () => new InputError(`line ${lineCount + 1} of standard input is longer than the MQTT limit of ${options.maxLineBytes} bytes`),
+    maxLineBytes,
+    () => new InputError(`line ${lineCount + 1} of standard input is longer than ${maxLineBytes} bytes, the most one MQTT packet can carry here`),
   );
   /** The reader holds a line that has not been sent yet. */
   let holding = false;

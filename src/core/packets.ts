@@ -10,6 +10,8 @@ import type { PublishProperties, UserProperties } from './properties.js';
  */
 
 const PUBLISH = 0x30;
+/** The largest remaining length a packet can state (four varint bytes). */
+export const MAX_REMAINING_LENGTH = 268_435_455;
 const PUBREL = 0x62;
 
 function varintLength(n: number): number {
@@ -86,6 +88,11 @@ export class PublishEncoder {
     this.topic = utf8(topic);
     this.properties = protocolVersion === 5 ? encodePublishProperties(properties) : Buffer.alloc(0);
     this.hasId = qos > 0;
+  }
+
+  /** The largest payload that fits in one packet with this topic, packet id and properties. */
+  get maxPayload(): number {
+    return MAX_REMAINING_LENGTH - (this.topic.length + (this.hasId ? 2 : 0) + this.properties.length);
   }
 
   /** Bytes of the whole packet for a payload of this length. */

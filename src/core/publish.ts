@@ -186,6 +186,15 @@ async function publishLines(client: MqttClient, connack: IConnackPacket, run: Pu
 export async function runPublish(run: PublishRun): Promise<void> {
   const { source } = run.publish;
   const payload = source.kind === 'lines' ? undefined : await loadPayload(source, run.stdin);
+  if (payload !== undefined) {
+    const { topic, qos, retain, properties } = run.publish;
+    const { maxPayload } = new PublishEncoder(topic, qos, retain, run.connection.protocolVersion, properties);
+    if (payload.length > maxPayload) {
+      throw new InputError(
+        `the message is ${payload.length} bytes; with its topic and header one MQTT packet can carry at most ${maxPayload}`,
+      );
+    }
+  }
   const { client, connack } = await openSession(run.connection, run.hooks, run.signal);
   // A socket error after CONNACK (ECONNRESET ...) is followed by 'close', which is what the
   // publishing code reports, with what was left unacknowledged.

@@ -1,6 +1,9 @@
 // Bad command lines: exact stderr, exact exit code, nothing on stdout, and no broker needed
 // because nothing may be sent. Modelled on mosquitto's own argv-error tests.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { killAll, run, type Tool } from '../helpers/cli.js';
 
@@ -129,6 +132,19 @@ describe('runtime failures: one line, no usage hint, no stack trace', () => {
     const r = await run('tspub', [...P, '-t', 'x', '-f', '/nonexistent/file']);
     assert.equal(r.code, 1);
     assert.equal(r.stderr, "tspub: cannot read '/nonexistent/file': no such file\n");
+  });
+  test('a -f file over the MQTT limit is refused before reading it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsmqtt-big-'));
+    try {
+      const file = join(dir, 'sparse');
+      writeFileSync(file, '');
+      truncateSync(file, 268_435_456);
+      const r = await run('tspub', [...P, '-t', 'x', '-f', file]);
+      assert.equal(r.code, 1);
+      assert.equal(r.stderr, `tspub: cannot publish '${file}': 268435456 bytes is over the MQTT limit of 268435455\n`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
   test('a directory as -f', async () => {
     const r = await run('tspub', [...P, '-t', 'x', '-f', '/']);

@@ -84,6 +84,12 @@ describe('PUBLISH encoding', () => {
   });
 });
 
+test('the largest payload leaves room for topic, packet id and properties in 268,435,455 bytes', () => {
+  assert.equal(new PublishEncoder('t', 0, false, 4).maxPayload, 268_435_455 - 3);
+  assert.equal(new PublishEncoder('t', 1, false, 4).maxPayload, 268_435_455 - 5);
+  assert.equal(new PublishEncoder('t', 1, false, 5, { contentType: 'ab' }).maxPayload, 268_435_455 - 5 - 1 - 5);
+});
+
 test('PUBREL', () => {
   const [packet] = decode(encodePubrel(0x1234), 4);
   assert.equal(packet!.cmd, 'pubrel');
