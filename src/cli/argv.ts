@@ -1,3 +1,4 @@
+import { WORD_SEPARATOR } from '../core/config.js';
 import { UsageError } from '../core/errors.js';
 import { displayFlag, toolOptions, type OptionSpec, type ToolName } from './options.js';
 
@@ -28,7 +29,9 @@ function otherTool(tool: ToolName): ToolName {
  * Rewrites argv so that every option value is attached to its flag (`-m x` -> `--message=x`).
  * mosquitto's clients give an option the next argument whatever it looks like (`-m -5`,
  * `-m --help`); yargs would read such a value as another option. Unknown options, options of the
- * other tool and stray arguments are rejected here with a precise message.
+ * other tool and stray arguments are rejected here with a precise message. A multi-word option
+ * (`-D publish content-type text/plain`) takes as many arguments as its form asks for and becomes
+ * one value, the words joined with WORD_SEPARATOR.
  */
 export function normaliseArgv(argv: readonly string[], tool: ToolName): string[] {
   const table = tables[tool];
@@ -54,6 +57,18 @@ export function normaliseArgv(argv: readonly string[], tool: ToolName): string[]
     }
     if (!spec.value) {
       out.push(displayFlag(spec));
+      continue;
+    }
+    if (spec.words) {
+      const words = inline === undefined ? [] : [inline];
+      let form = spec.words(words);
+      while (words.length < form.split(' ').length) {
+        const next = argv[++i];
+        if (next === undefined) throw new UsageError(`option ${token.split('=')[0]} needs ${spec.words(words)}`);
+        words.push(next);
+        form = spec.words(words);
+      }
+      out.push(`${displayFlag(spec)}=${words.join(WORD_SEPARATOR)}`);
       continue;
     }
     const value = inline ?? argv[i + 1];

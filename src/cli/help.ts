@@ -2,8 +2,9 @@ import { toolOptions, type HelpGroup, type OptionSpec, type ToolName } from './o
 
 const USAGE: Record<ToolName, string> = {
   tspub:
-    'Usage: tspub [-h HOST] [-p PORT] -t TOPIC (-m MESSAGE | -n | -f FILE | -s) [options]\n\n' +
-    'Publish a message to an MQTT broker and wait until it is acknowledged as its QoS requires.',
+    'Usage: tspub [-h HOST] [-p PORT] -t TOPIC (-m MESSAGE | -n | -f FILE | -s | -l) [options]\n\n' +
+    'Publish a message (or each line of standard input) to an MQTT broker and wait until every\n' +
+    'message is acknowledged as its QoS requires.',
   tssub:
     'Usage: tssub [-h HOST] [-p PORT] -t FILTER [-t FILTER ...] [options]\n\n' +
     'Subscribe to topic filters on an MQTT broker and print the messages that arrive.',
@@ -14,6 +15,7 @@ const EXAMPLES: Record<ToolName, Array<[string, string]>> = {
     ['tspub -t sensors/temp -m 21.5', 'publish one message at QoS 0'],
     ['tspub -t config/mode -m eco -r -q 1', 'retain a value, acknowledged at QoS 1'],
     ['tspub -t config/mode -n -r', 'clear the retained value'],
+    ['tail -f app.log | tspub -t logs -l -q 1', 'publish each line as it is written, none lost'],
   ],
   tssub: [
     ["tssub -t 'sensors/#' -v", "print 'topic payload' for everything under sensors/"],
@@ -26,6 +28,7 @@ const GROUP_TITLES: Record<HelpGroup, string> = {
   Connection: 'Connection',
   TLS: 'TLS',
   Will: 'Will (published by the broker if the connection drops)',
+  Properties: 'MQTT 5 properties',
   Publish: 'Message',
   Subscribe: 'Subscription',
   Output: 'Output',
@@ -35,7 +38,8 @@ const GROUP_TITLES: Record<HelpGroup, string> = {
 const EXIT_STATUS =
   'Exit status: 0 done; 1 usage, input, connection or protocol error; 1-5 or 128-162 the broker\n' +
   'refused the connection (its CONNACK code); 27 -W timed out; 130/143 interrupted before the\n' +
-  'connection was up; 70 internal error. See the man page for details.';
+  'connection was up (tspub: before every message was complete); 70 internal error.\n' +
+  'See the man page for details.';
 
 /** `-h, --host HOST`: how an option is written in help, man page and README. */
 export function optionSynopsis(spec: OptionSpec): string {

@@ -15,11 +15,16 @@ export interface OptionSpec {
   repeatable?: boolean;
   /** The value may be left off when the option ends the command line (or its config-file line). */
   optionalValue?: boolean;
+  /**
+   * Options whose value is several arguments (-D COMMAND PROPERTY VALUE): given the words taken so
+   * far, the full form still needed, one placeholder per word. Absent: the value is one argument.
+   */
+  words?: (taken: readonly string[]) => string;
   group: HelpGroup;
   describe: string;
 }
 
-export type HelpGroup = 'Connection' | 'TLS' | 'Will' | 'Publish' | 'Subscribe' | 'Output' | 'General';
+export type HelpGroup = 'Connection' | 'TLS' | 'Will' | 'Properties' | 'Publish' | 'Subscribe' | 'Output' | 'General';
 export type ToolName = 'tspub' | 'tssub';
 
 export const connectionOptions: OptionSpec[] = [
@@ -68,6 +73,22 @@ export const willOptions: OptionSpec[] = [
   { key: 'will-retain', long: 'will-retain', group: 'Will', describe: 'retain the will message' },
 ];
 
+const PROPERTY_FORM = 'COMMAND PROPERTY VALUE';
+const USER_PROPERTY_FORM = 'COMMAND user-property KEY VALUE';
+
+export const propertyOptions: OptionSpec[] = [
+  {
+    key: 'property',
+    short: 'D',
+    long: 'property',
+    value: PROPERTY_FORM,
+    words: (taken) => (taken[1]?.toLowerCase() === 'user-property' ? USER_PROPERTY_FORM : PROPERTY_FORM),
+    repeatable: true,
+    group: 'Properties',
+    describe: `MQTT 5 property for a packet (implies -V 5); repeatable; also -D ${USER_PROPERTY_FORM}`,
+  },
+];
+
 export const generalOptions: OptionSpec[] = [
   { key: 'options-file', short: 'o', value: 'FILE', group: 'General', describe: 'read options from FILE instead of the default config file (~/.config/TOOL)' },
   { key: 'debug', short: 'd', long: 'debug', group: 'General', describe: 'print MQTT packets sent and received on stderr' },
@@ -83,8 +104,15 @@ export const publishOptions: OptionSpec[] = [
   { key: 'null-message', short: 'n', long: 'null-message', group: 'Publish', describe: 'publish an empty (zero-length) message' },
   { key: 'file', short: 'f', long: 'file', value: 'FILE', group: 'Publish', describe: 'publish the contents of FILE, byte for byte' },
   { key: 'stdin-file', short: 's', long: 'stdin-file', group: 'Publish', describe: 'publish all of standard input as one message' },
+  { key: 'stdin-line', short: 'l', long: 'stdin-line', group: 'Publish', describe: 'publish each line of standard input as a message, as lines arrive' },
   { key: 'qos', short: 'q', long: 'qos', value: 'QOS', group: 'Publish', describe: 'QoS of the message: 0, 1 or 2 (default: 0)' },
   { key: 'retain', short: 'r', long: 'retain', group: 'Publish', describe: 'ask the broker to retain the message' },
+];
+
+export const publishFlowOptions: OptionSpec[] = [
+  { key: 'repeat', long: 'repeat', value: 'COUNT', group: 'Publish', describe: 'publish the message COUNT times, each after the previous one completed' },
+  { key: 'repeat-delay', long: 'repeat-delay', value: 'SECONDS', group: 'Publish', describe: 'wait SECONDS (fractions allowed) between repeated messages' },
+  { key: 'max-inflight', short: 'M', long: 'max-inflight', value: 'COUNT', group: 'Publish', describe: 'most QoS 1/2 messages awaiting acknowledgement at once, 1 to 65535 (default: 20)' },
 ];
 
 export const subscribeOptions: OptionSpec[] = [
@@ -105,8 +133,8 @@ export const outputOptions: OptionSpec[] = [
 ];
 
 export const toolOptions: Record<ToolName, OptionSpec[]> = {
-  tspub: [...connectionOptions, ...transportOptions, ...tlsOptions, ...willOptions, ...publishOptions, ...generalOptions],
-  tssub: [...connectionOptions, ...transportOptions, ...tlsOptions, ...willOptions, ...subscribeOptions, ...outputOptions, ...generalOptions],
+  tspub: [...connectionOptions, ...transportOptions, ...tlsOptions, ...willOptions, ...propertyOptions, ...publishOptions, ...publishFlowOptions, ...generalOptions],
+  tssub: [...connectionOptions, ...transportOptions, ...tlsOptions, ...willOptions, ...propertyOptions, ...subscribeOptions, ...outputOptions, ...generalOptions],
 };
 
 /** How the option is spelled in messages and in the argv handed to yargs. */

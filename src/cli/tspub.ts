@@ -1,5 +1,6 @@
-import { parseConnectionConfig, parsePublishConfig } from '../core/config.js';
-import { runPublish } from '../core/publish.js';
+import { parseConnectionConfig, parsePublishConfig, PUBLISHER_PROPERTY_COMMANDS } from '../core/config.js';
+import { runPublish, type PublishHooks } from '../core/publish.js';
+import { startLineProgress, type LineProgressDisplay } from '../output/progress.js';
 import { processIO, type CliIO } from './io.js';
 import { loadCommandLine } from './invocation.js';
 import { runCommand, type RunContext } from './run.js';
@@ -16,19 +17,29 @@ export async function tspub(argv: readonly string[], io: CliIO): Promise<number>
     }
     context.quiet = command.raw['quiet'] === true;
     context.debug = command.raw['debug'] === true;
-    const connection = parseConnectionConfig(command.raw);
+    const connection = parseConnectionConfig(command.raw, process.pid, PUBLISHER_PROPERTY_COMMANDS);
     const publish = parsePublishConfig(command.raw);
     await supplyPassword(connection, io);
+    let progress: LineProgressDisplay | undefined;
+    const hooks: PublishHooks = {
+      onRejected: (text) => {
+        if (!context.quiet) io.stderr.write(`tspub: ${text}\n`);
+      },
+    };
+    if (context.debug) hooks.debug = (line) => io.stderr.write(`${line}\n`);
+    // Progress only where a person watches: stderr a terminal, and no -d lines to interleave.
+    if (io.stderrIsTTY && !context.debug && !context.quiet) {
+      hooks.onStream = (live) => {
+        progress = startLineProgress(io.stderr, live, publish.qos > 0);
+      };
+    }
     const signals = trapSignals();
+    let succeeded = false;
     try {
-      await runPublish({
-        connection,
-        publish,
-        stdin: io.stdin,
-        hooks: context.debug ? { debug: (line) => io.stderr.write(`${line}\n`) } : {},
-        signal: signals.signal,
-      });
+      await runPublish({ connection, publish, stdin: io.stdin, hooks, signal: signals.signal });
+      succeeded = true;
     } finally {
+      progress?.stop(succeeded);
       signals.release();
     }
   });

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { parseConnectionConfig, parseSubscribeConfig, lastString } from '../core/config.js';
+import { parseConnectionConfig, parseSubscribeConfig, lastString, SUBSCRIBER_PROPERTY_COMMANDS } from '../core/config.js';
 import { UsageError } from '../core/errors.js';
 import { runSubscribe } from '../core/subscribe.js';
 import { nowTimestamp, type Timestamp } from '../output/clock.js';
@@ -24,7 +24,7 @@ export async function tssub(argv: readonly string[], io: CliIO): Promise<number>
     const { raw } = command;
     context.quiet = raw['quiet'] === true;
     context.debug = raw['debug'] === true;
-    const connection = parseConnectionConfig(raw);
+    const connection = parseConnectionConfig(raw, process.pid, SUBSCRIBER_PROPERTY_COMMANDS);
     const subscribe = parseSubscribeConfig(raw);
     let format;
     try {

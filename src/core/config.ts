@@ -1,5 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { UsageError } from './errors.js';
+import {
+  parseProperties,
+  type ConnectProperties,
+  type DisconnectProperties,
+  type PropertyCommand,
+  type PublishProperties,
+  type SubscribeProperties,
+  type UnsubscribeProperties,
+  type WillProperties,
+} from './properties.js';
 import { filterProblem, publishTopicProblem } from './topics.js';
 import { parseBrokerUrl } from './broker-url.js';
 import { resolveCredentials } from './credentials.js';
@@ -20,6 +30,8 @@ export interface WillConfig {
   payload: Buffer;
   qos: QoS;
   retain: boolean;
+  /** MQTT 5 will properties (-D will ...). */
+  properties?: WillProperties;
 }
 
 /** A password that the CLI still has to fetch (it never comes from argv in clear). */
@@ -45,6 +57,10 @@ export interface ConnectionConfig {
   /** MQTT 5 session expiry interval in seconds; undefined means the property is not sent. */
   sessionExpiry?: number;
   will?: WillConfig;
+  /** MQTT 5 CONNECT properties from -D connect (the session expiry is `sessionExpiry`). */
+  properties?: ConnectProperties;
+  /** MQTT 5 properties of the final DISCONNECT (-D disconnect). */
+  disconnectProperties?: DisconnectProperties;
   /** How long to wait for CONNACK after the transport is up. */
   connectTimeoutMs: number;
 }
@@ -53,13 +69,23 @@ export type MessageSource =
   | { kind: 'message'; payload: Buffer }
   | { kind: 'null' }
   | { kind: 'file'; path: string }
-  | { kind: 'stdin' };
+  | { kind: 'stdin' }
+  /** -l: one message per line of stdin, streamed. */
+  | { kind: 'lines' };
 
 export interface PublishConfig {
   topic: string;
   source: MessageSource;
   qos: QoS;
   retain: boolean;
+  /** --repeat: how many times the (single) message is published. */
+  repeat: number;
+  /** --repeat-delay: pause between a completed publish and the next, in milliseconds. */
+  repeatDelayMs: number;
+  /** -M: most QoS 1/2 messages awaiting acknowledgement at once. */
+  maxInflight: number;
+  /** MQTT 5 PUBLISH properties (-D publish ...). */
+  properties?: PublishProperties;
 }
 
 export interface SubscribeConfig {
@@ -74,12 +100,31 @@ export interface SubscribeConfig {
   noRetained: boolean;
   /** -E: exit as soon as the subscription is acknowledged. */
   exitAfterSubscribe: boolean;
+  /** MQTT 5 SUBSCRIBE properties (-D subscribe ...). */
+  properties?: SubscribeProperties;
+  /** MQTT 5 UNSUBSCRIBE properties (-D unsubscribe ...). */
+  unsubscribeProperties?: UnsubscribeProperties;
 }
 
 export const DEFAULT_PORT = 1883;
 export const DEFAULT_KEEPALIVE = 60;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
 const SESSION_NEVER_EXPIRES = 0xffffffff;
+/** mosquitto_pub's default -M. */
+export const DEFAULT_MAX_INFLIGHT = 20;
+/** Packet identifiers are 16 bits, 0 excluded: never more messages in flight than ids. */
+const MAX_INFLIGHT = 65535;
+
+/**
+ * Joins the words of a multi-word option (-D COMMAND PROPERTY VALUE) into the one value the CLI
+ * hands over. argv strings cannot contain NUL, so it cannot clash with a word.
+ */
+export const WORD_SEPARATOR = '\u0000';
+
+/** The packets each tool sends, and so the commands its -D accepts. */
+export const PUBLISHER_PROPERTY_COMMANDS: readonly PropertyCommand[] = ['connect', 'publish', 'disconnect', 'will'];
+export const SUBSCRIBER_PROPERTY_COMMANDS: readonly PropertyCommand[] = ['connect', 'subscribe', 'unsubscribe', 'disconnect', 'will'];
+
 /** MQTT 3.1 servers may reject client ids over 23 characters. */
 const MQTT31_MAX_ID_LENGTH = 23;
 
@@ -121,6 +166,11 @@ export function allStrings(raw: RawOptions, name: string): string[] {
   const v = raw[name];
   if (Array.isArray(v)) return v;
   return typeof v === 'string' ? [v] : [];
+}
+
+/** Every occurrence of a multi-word option, each split back into its words. */
+export function wordLists(raw: RawOptions, name: string): string[][] {
+  return allStrings(raw, name).map((joined) => joined.split(WORD_SEPARATOR));
 }
 
 export function flag(raw: RawOptions, name: string): boolean {
@@ -234,9 +284,24 @@ function resolveClientId(raw: RawOptions, version: ProtocolVersion, pid: number)
   return clientId;
 }
 
-export function parseConnectionConfig(raw: RawOptions, pid = process.pid): ConnectionConfig {
+/**
+ * `propertyCommands` names the packets the calling tool sends, so that -D for any other is refused
+ * (PUBLISHER_PROPERTY_COMMANDS, SUBSCRIBER_PROPERTY_COMMANDS); by default every command is accepted.
+ */
+export function parseConnectionConfig(
+  raw: RawOptions,
+  pid = process.pid,
+  propertyCommands?: readonly PropertyCommand[],
+): ConnectionConfig {
   const versionText = lastString(raw, 'protocol-version');
-  const protocolVersion = versionText === undefined ? 4 : parseProtocolVersion(versionText);
+  const propertyArgs = wordLists(raw, 'property');
+  // As in mosquitto's clients, -D alone selects MQTT 5; an explicit older version is a conflict.
+  const protocolVersion =
+    versionText === undefined ? (propertyArgs.length > 0 ? 5 : 4) : parseProtocolVersion(versionText);
+  if (propertyArgs.length > 0 && protocolVersion !== 5) {
+    throw new UsageError(`MQTT 5 properties (-D) need MQTT 5, not -V ${versionText}: use -V 5`);
+  }
+  const properties = parseProperties(propertyArgs, propertyCommands);
   const keepaliveText = lastString(raw, 'keepalive');
   const cleanSession = !flag(raw, 'disable-clean-session');
   const clientId = resolveClientId(raw, protocolVersion, pid);
@@ -258,6 +323,13 @@ export function parseConnectionConfig(raw: RawOptions, pid = process.pid): Conne
       throw new UsageError('the session expiry interval (-x) is an MQTT 5 feature: add -V 5');
     }
     sessionExpiry = parseSessionExpiry(expiryText);
+  }
+  const { sessionExpiryInterval: connectExpiry, ...connectProperties } = properties.connect ?? {};
+  if (connectExpiry !== undefined) {
+    if (expiryText !== undefined) {
+      throw new UsageError('give the session expiry once: -x or -D connect session-expiry-interval, not both');
+    }
+    sessionExpiry = connectExpiry;
   }
   if (!cleanSession && !hasFixedId) {
     if (protocolVersion !== 5) {
@@ -294,6 +366,21 @@ export function parseConnectionConfig(raw: RawOptions, pid = process.pid): Conne
   if (sessionExpiry !== undefined && sessionExpiry !== 0) config.sessionExpiry = sessionExpiry;
   const will = parseWill(raw);
   if (will) config.will = will;
+  if (properties.will) {
+    if (!will) throw new UsageError('-D will: will properties given, but no will topic (--will-topic)');
+    will.properties = properties.will;
+  }
+  if (Object.keys(connectProperties).length > 0) config.properties = connectProperties;
+  if (properties.disconnect) {
+    const { sessionExpiryInterval } = properties.disconnect;
+    // MQTT 5 §3.14.2.2.2: a session that was to end at disconnect cannot be extended then.
+    if (sessionExpiryInterval !== undefined && sessionExpiryInterval !== 0 && !config.sessionExpiry) {
+      throw new UsageError(
+        '-D disconnect session-expiry-interval: MQTT 5 forbids it when CONNECT set no session expiry: use -x as well',
+      );
+    }
+    config.disconnectProperties = properties.disconnect;
+  }
   return config;
 }
 
@@ -302,7 +389,16 @@ function topicOfUrl(raw: RawOptions): string | undefined {
   return text === undefined ? undefined : parseBrokerUrl(text).topic;
 }
 
-const MESSAGE_SOURCES = ['message', 'null-message', 'file', 'stdin-file'] as const;
+const MESSAGE_SOURCES = ['message', 'null-message', 'file', 'stdin-file', 'stdin-line'] as const;
+const SOURCE_LETTERS = '-m, -n, -f, -s, -l';
+
+/** A number of seconds that may be 0 or fractional (--repeat-delay 0.5). */
+function parseSecondsAtLeastZero(text: string, what: string): number {
+  const t = text.trim();
+  const n = /^[0-9]+(\.[0-9]*)?$|^\.[0-9]+$/.test(t) ? Number(t) : NaN;
+  if (!Number.isFinite(n)) throw new UsageError(`${what} must be a number of seconds of at least 0, not '${text}'`);
+  return n;
+}
 
 export function parsePublishConfig(raw: RawOptions): PublishConfig {
   const given = MESSAGE_SOURCES.filter((name) => raw[name] !== undefined && raw[name] !== false);
@@ -311,14 +407,14 @@ export function parsePublishConfig(raw: RawOptions): PublishConfig {
     return n + (Array.isArray(v) ? v.length : 1);
   }, 0);
   if (total > 1) {
-    throw new UsageError('give only one message source: one of -m, -n, -f, -s');
+    throw new UsageError(`give only one message source: one of ${SOURCE_LETTERS}`);
   }
   const urlTopic = topicOfUrl(raw);
   const topic = lastGiven(raw, urlTopic === undefined ? ['topic'] : ['topic', 'url']) === 'url' ? urlTopic : lastString(raw, 'topic');
   if (topic === undefined) throw new UsageError('no topic given: use -t TOPIC');
   const problem = publishTopicProblem(topic);
   if (problem) throw new UsageError(problem);
-  if (total === 0) throw new UsageError('no message given: use one of -m, -n, -f, -s');
+  if (total === 0) throw new UsageError(`no message given: use one of ${SOURCE_LETTERS}`);
 
   let source: MessageSource;
   const kind = given[0]!;
@@ -328,15 +424,33 @@ export function parsePublishConfig(raw: RawOptions): PublishConfig {
     const path = lastString(raw, 'file')!;
     if (path === '') throw new UsageError('file name (-f) must not be empty');
     source = { kind: 'file', path };
-  } else source = { kind: 'stdin' };
+  } else if (kind === 'stdin-file') source = { kind: 'stdin' };
+  else source = { kind: 'lines' };
 
+  const repeatText = lastString(raw, 'repeat');
+  const delayText = lastString(raw, 'repeat-delay');
+  const inflightText = lastString(raw, 'max-inflight');
+  if (source.kind === 'lines' && repeatText !== undefined) {
+    // mosquitto_pub ignores --repeat with -l; saying so beats silently doing less than asked.
+    throw new UsageError('--repeat cannot be combined with -l (each line is one message)');
+  }
   const qosText = lastString(raw, 'qos');
-  return {
+  const config: PublishConfig = {
     topic,
     source,
     qos: qosText === undefined ? 0 : parseQos(qosText),
     retain: flag(raw, 'retain'),
+    repeat: repeatText === undefined ? 1 : parseIntegerIn(repeatText, 1, Number.MAX_SAFE_INTEGER, 'repeat count (--repeat)'),
+    repeatDelayMs:
+      delayText === undefined ? 0 : Math.round(parseSecondsAtLeastZero(delayText, 'repeat delay (--repeat-delay)') * 1000),
+    maxInflight:
+      inflightText === undefined
+        ? DEFAULT_MAX_INFLIGHT
+        : parseIntegerIn(inflightText, 1, MAX_INFLIGHT, 'maximum in-flight messages (-M)'),
   };
+  const properties = parseProperties(wordLists(raw, 'property'), PUBLISHER_PROPERTY_COMMANDS);
+  if (properties.publish) config.properties = properties.publish;
+  return config;
 }
 
 export function parseSubscribeConfig(raw: RawOptions): SubscribeConfig {
@@ -367,5 +481,8 @@ export function parseSubscribeConfig(raw: RawOptions): SubscribeConfig {
     config.count = parseIntegerIn(countText, 1, Number.MAX_SAFE_INTEGER, 'message count (-C)');
   }
   if (timeoutText !== undefined) config.timeoutSec = parsePositiveSeconds(timeoutText, 'timeout (-W)');
+  const properties = parseProperties(wordLists(raw, 'property'), SUBSCRIBER_PROPERTY_COMMANDS);
+  if (properties.subscribe) config.properties = properties.subscribe;
+  if (properties.unsubscribe) config.unsubscribeProperties = properties.unsubscribe;
   return config;
 }

@@ -4,6 +4,8 @@ import { MqttClient, type IClientOptions, type IConnackPacket, type Packet } fro
 import type { ConnectionConfig } from './config.js';
 import { describePacket } from './debug.js';
 import { ConnackError, ConnectError, InterruptedError, type TsmqttError } from './errors.js';
+import { PacketIdAllocator } from './message-ids.js';
+import type { DisconnectProperties } from './properties.js';
 import { connackReason } from './reason-codes.js';
 import { describeEndpoint } from './transport-config.js';
 import { describeTransportError } from './transport-errors.js';
@@ -33,10 +35,20 @@ export function toClientOptions(config: ConnectionConfig): IClientOptions {
     reconnectPeriod: 0,
     connectTimeout: config.connectTimeoutMs,
     resubscribe: false,
+    messageIdProvider: new PacketIdAllocator(),
+    // mqtt-packet otherwise builds 65,536 two-byte buffers on the first packet: ~10 MB of RSS
+    // and a garbage collection at start-up, for numbers it can as well encode when needed.
+    writeCache: false,
+    // A PINGREQ every keepalive interval, rather than a timer re-armed for every acknowledgement
+    // (hundreds of thousands on a long tspub -l stream).
+    reschedulePings: false,
   };
   if (config.username !== undefined) options.username = config.username;
   if (config.password !== undefined) options.password = config.password;
-  if (config.sessionExpiry !== undefined) options.properties = { sessionExpiryInterval: config.sessionExpiry };
+  if (config.sessionExpiry !== undefined || config.properties) {
+    options.properties = { ...config.properties };
+    if (config.sessionExpiry !== undefined) options.properties.sessionExpiryInterval = config.sessionExpiry;
+  }
   if (config.will) {
     options.will = {
       topic: config.will.topic,
@@ -44,6 +56,7 @@ export function toClientOptions(config: ConnectionConfig): IClientOptions {
       qos: config.will.qos,
       retain: config.will.retain,
     };
+    if (config.will.properties) options.will.properties = config.will.properties;
   }
   return options;
 }
@@ -187,13 +200,16 @@ export async function openSession(
   });
 }
 
-/** Sends DISCONNECT (so no will is published) and waits until the socket is closed. */
-export function closeSession(client: MqttClient): Promise<void> {
+/**
+ * Sends DISCONNECT (so no will is published), with MQTT 5 `properties` if given, and waits until
+ * the socket is closed.
+ */
+export function closeSession(client: MqttClient, properties?: DisconnectProperties): Promise<void> {
   return new Promise((resolve) => {
     if (client.disconnected || client.disconnecting) {
       resolve();
       return;
     }
-    client.end(false, {}, () => resolve());
+    client.end(false, properties ? { properties } : {}, () => resolve());
   });
 }

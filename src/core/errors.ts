@@ -68,8 +68,12 @@ export class TimeoutError extends TsmqttError {
 /** A signal stopped the tool before its job could be done: 128 + the signal number. */
 export class InterruptedError extends TsmqttError {
   readonly signal: NodeJS.Signals;
-  constructor(signal: NodeJS.Signals) {
-    super(`interrupted by ${signal}`, signal === 'SIGINT' ? 130 : signal === 'SIGTERM' ? 143 : 129);
+  /** `detail` says what was done before the signal came, when that is worth knowing. */
+  constructor(signal: NodeJS.Signals, detail?: string) {
+    super(
+      `interrupted by ${signal}${detail ? `: ${detail}` : ''}`,
+      signal === 'SIGINT' ? 130 : signal === 'SIGTERM' ? 143 : 129,
+    );
     this.signal = signal;
   }
 }

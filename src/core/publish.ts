@@ -1,9 +1,13 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import type { MqttClient } from 'mqtt';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { IClientPublishOptions, IConnackPacket, MqttClient } from 'mqtt';
 import type { ConnectionConfig, MessageSource, PublishConfig } from './config.js';
-import { closeSession, openSession, type SessionHooks } from './connect.js';
+import { closeSession, endpoint, openSession, type SessionHooks } from './connect.js';
 import { ConnectionLostError, InputError, InterruptedError, RejectedError } from './errors.js';
+import { streamLines, type StreamProgress } from './line-stream.js';
+import { PacketIdAllocator } from './message-ids.js';
+import { PublishEncoder } from './packets.js';
 import { reasonText } from './reason-codes.js';
 
 /** The largest payload MQTT can carry in one PUBLISH (the remaining-length limit). */
@@ -19,6 +23,11 @@ async function readWhole(stream: Readable): Promise<Buffer> {
       throw new InputError(`standard input is larger than the MQTT limit of ${MAX_PAYLOAD_BYTES} bytes`);
     }
     chunks.push(buf);
+  }
+  if (size === 0) {
+    // As mosquitto_pub does: an empty stdin is more likely a broken pipeline than a wish to
+    // publish nothing (which with -r would clear the retained value).
+    throw new InputError('standard input is empty: nothing to publish (-n publishes an empty message)');
   }
   return Buffer.concat(chunks, size);
 }
@@ -40,8 +49,11 @@ async function readPayloadFile(path: string): Promise<Buffer> {
   }
 }
 
-/** Loads the payload before connecting, so unreadable input never costs a connection. */
-export async function loadPayload(source: MessageSource, stdin: Readable): Promise<Buffer> {
+/**
+ * Loads the payload before connecting, so unreadable input never costs a connection. Line input
+ * (-l) is streamed after connecting instead; see line-stream.ts.
+ */
+export async function loadPayload(source: Exclude<MessageSource, { kind: 'lines' }>, stdin: Readable): Promise<Buffer> {
   switch (source.kind) {
     case 'message':
       return source.payload;
@@ -64,7 +76,9 @@ export function publishOne(client: MqttClient, topic: string, payload: Buffer, c
       reject(new ConnectionLostError(`connection lost before the broker acknowledged the message on '${topic}'`));
     };
     client.once('close', onClose);
-    client.publish(topic, payload, { qos: config.qos, retain: config.retain }, (err) => {
+    const options: IClientPublishOptions = { qos: config.qos, retain: config.retain };
+    if (config.properties) options.properties = config.properties;
+    client.publish(topic, payload, options, (err) => {
       client.removeListener('close', onClose);
       if (!err) {
         resolve();
@@ -80,30 +94,130 @@ export function publishOne(client: MqttClient, topic: string, payload: Buffer, c
   });
 }
 
+export interface PublishHooks extends SessionHooks {
+  /** -l has started: `progress` is updated live until runPublish settles. */
+  onStream?: (progress: Readonly<StreamProgress>) => void;
+  /** A message the broker refused while streaming; the run goes on, and fails at the end. */
+  onRejected?: (text: string) => void;
+}
+
 export interface PublishRun {
   connection: ConnectionConfig;
   publish: PublishConfig;
   stdin: Readable;
-  hooks: SessionHooks;
+  hooks: PublishHooks;
   signal?: AbortSignal;
 }
 
-export async function runPublish(run: PublishRun): Promise<void> {
-  const payload = await loadPayload(run.publish.source, run.stdin);
-  const { client } = await openSession(run.connection, run.hooks, run.signal);
-  const { signal } = run;
+/**
+ * What the broker said in CONNACK that makes the publish impossible: refused before sending
+ * rather than sent and dropped (mosquitto_pub exits 0 in these cases).
+ */
+function brokerLimitProblem(connack: IConnackPacket, publish: PublishConfig): string | undefined {
+  const limits = connack.properties;
+  if (!limits) return undefined;
+  if (limits.maximumQoS !== undefined && publish.qos > limits.maximumQoS) {
+    return `the broker accepts messages up to QoS ${limits.maximumQoS}: use -q ${limits.maximumQoS}`;
+  }
+  if (limits.retainAvailable === false && publish.retain) {
+    return 'the broker does not support retained messages: drop -r';
+  }
+  const alias = publish.properties?.topicAlias;
+  if (alias !== undefined && alias > (limits.topicAliasMaximum ?? 0)) {
+    return `the broker accepts topic aliases up to ${limits.topicAliasMaximum ?? 0}, not ${alias} (-D publish topic-alias)`;
+  }
+  return undefined;
+}
+
+/** The message of -m/-n/-f/-s, --repeat times, each after the previous one completed. */
+async function publishRepeated(client: MqttClient, run: PublishRun, payload: Buffer): Promise<void> {
+  const { signal, publish } = run;
   let onAbort: (() => void) | undefined;
   const interrupted = new Promise<never>((_, reject) => {
     onAbort = () => reject(new InterruptedError(signal!.reason as NodeJS.Signals));
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+  interrupted.catch(() => {});
   try {
-    await Promise.race([publishOne(client, run.publish.topic, payload, run.publish), interrupted]);
-  } catch (err) {
-    client.end(true);
-    throw err;
+    for (let i = 0; i < publish.repeat; i++) {
+      if (i > 0 && publish.repeatDelayMs > 0) await Promise.race([sleep(publish.repeatDelayMs), interrupted]);
+      await Promise.race([publishOne(client, publish.topic, payload, publish), interrupted]);
+    }
   } finally {
     if (onAbort) signal?.removeEventListener('abort', onAbort);
   }
-  await closeSession(client);
+}
+
+/** -l: the window is -M, or less if the broker's receive maximum (MQTT 5) is lower. */
+async function publishLines(client: MqttClient, connack: IConnackPacket, run: PublishRun): Promise<void> {
+  const progress: StreamProgress = { sent: 0, acknowledged: 0, rejected: 0 };
+  run.hooks.onStream?.(progress);
+  const receiveMaximum = connack.properties?.receiveMaximum;
+  const maxPacketBytes = connack.properties?.maximumPacketSize;
+  const ids = client.messageIdProvider;
+  if (!(ids instanceof PacketIdAllocator)) throw new Error('the client was built without the packet id allocator');
+  const outcome = await streamLines({
+    client,
+    ids,
+    publish: run.publish,
+    protocolVersion: run.connection.protocolVersion,
+    input: run.stdin,
+    window: Math.min(run.publish.maxInflight, receiveMaximum ?? Infinity),
+    ...(maxPacketBytes !== undefined ? { maxPacketBytes } : {}),
+    where: endpoint(run.connection),
+    progress,
+    ...(run.signal ? { signal: run.signal } : {}),
+    ...(run.hooks.onRejected ? { onRejected: run.hooks.onRejected } : {}),
+    debug: run.hooks.debug !== undefined,
+    maxLineBytes: MAX_PAYLOAD_BYTES,
+  });
+  await closeSession(client, run.connection.disconnectProperties);
+  if (progress.rejected > 0) {
+    const n = progress.rejected;
+    throw new RejectedError(`${n} line${n === 1 ? ' was' : 's were'} not published (see above)`);
+  }
+  if (!outcome.complete && run.signal?.aborted) {
+    const sent = `${progress.sent} message${progress.sent === 1 ? '' : 's'}`;
+    const acked = run.publish.qos === 0 ? 'sent' : 'sent and acknowledged';
+    throw new InterruptedError(run.signal.reason as NodeJS.Signals, `${sent} ${acked}; the rest of the input was not read`);
+  }
+}
+
+export async function runPublish(run: PublishRun): Promise<void> {
+  const { source } = run.publish;
+  const payload = source.kind === 'lines' ? undefined : await loadPayload(source, run.stdin);
+  if (payload !== undefined) {
+    const { topic, qos, retain, properties } = run.publish;
+    const { maxPayload } = new PublishEncoder(topic, qos, retain, run.connection.protocolVersion, properties);
+    if (payload.length > maxPayload) {
+      throw new InputError(
+        `the message is ${payload.length} bytes; with its topic and header one MQTT packet can carry at most ${maxPayload}`,
+      );
+    }
+  }
+  const { client, connack } = await openSession(run.connection, run.hooks, run.signal);
+  // A socket error after CONNACK (ECONNRESET ...) is followed by 'close', which is what the
+  // publishing code reports, with what was left unacknowledged.
+  client.on('error', () => {});
+  try {
+    const problem = brokerLimitProblem(connack, run.publish);
+    if (problem) throw new RejectedError(problem);
+    const maxPacketBytes = connack.properties?.maximumPacketSize;
+    if (payload !== undefined && maxPacketBytes !== undefined) {
+      const { topic, qos, retain, properties } = run.publish;
+      const size = new PublishEncoder(topic, qos, retain, run.connection.protocolVersion, properties).size(payload.length);
+      if (size > maxPacketBytes) {
+        throw new RejectedError(`the message is ${size} bytes as a packet, over the broker's maximum packet size of ${maxPacketBytes}`);
+      }
+    }
+    if (payload === undefined) {
+      await publishLines(client, connack, run);
+      return;
+    }
+    await publishRepeated(client, run, payload);
+  } catch (err) {
+    client.end(true);
+    throw err;
+  }
+  await closeSession(client, run.connection.disconnectProperties);
 }

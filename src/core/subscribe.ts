@@ -93,7 +93,9 @@ export function runSubscribe(run: SubscribeRun): Promise<void> {
         return;
       }
       client.removeAllListeners('close');
-      const closing = client.connected ? closeSession(client) : Promise.resolve(client.end(true)).then(() => {});
+      const closing = client.connected
+        ? closeSession(client, connection.disconnectProperties)
+        : Promise.resolve(client.end(true)).then(() => {});
       closing.then(() => (error ? reject(error) : resolve()), () => (error ? reject(error) : resolve()));
     };
 
@@ -113,7 +115,7 @@ export function runSubscribe(run: SubscribeRun): Promise<void> {
 
     const subscribeAll = (c: MqttClient): void => {
       const request = Object.fromEntries(subscribe.filters.map((f) => [f, { qos: subscribe.qos }]));
-      c.subscribe(request, (err, granted) => {
+      c.subscribe(request, subscribe.properties ? { properties: subscribe.properties } : {}, (err, granted) => {
         if (finished) return;
         if (err && !granted) {
           finish(new RejectedError(`subscribing failed: ${err.message}`));

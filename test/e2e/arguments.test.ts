@@ -1,6 +1,9 @@
 // Bad command lines: exact stderr, exact exit code, nothing on stdout, and no broker needed
 // because nothing may be sent. Modelled on mosquitto's own argv-error tests.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { killAll, run, type Tool } from '../helpers/cli.js';
 
@@ -20,9 +23,9 @@ const cases: Array<[Tool, string[], string]> = [
   ['tspub', [...P, '-t', 'x', '-m'], 'option -m needs a value (MESSAGE)'],
   ['tssub', ['-t', 'x', '-h'], "option -h needs a value (HOST); for help use '--help'"],
   ['tspub', [...P, '-t', 'x', '-m', '1', '--retain=yes'], 'option --retain takes no value'],
-  ['tspub', [...P, '-t', 'x', '-m', 'a', '-n'], 'give only one message source: one of -m, -n, -f, -s'],
-  ['tspub', [...P, '-t', 'x', '-m', 'a', '-m', 'b'], 'give only one message source: one of -m, -n, -f, -s'],
-  ['tspub', [...P, '-t', 'x'], 'no message given: use one of -m, -n, -f, -s'],
+  ['tspub', [...P, '-t', 'x', '-m', 'a', '-n'], 'give only one message source: one of -m, -n, -f, -s, -l'],
+  ['tspub', [...P, '-t', 'x', '-m', 'a', '-m', 'b'], 'give only one message source: one of -m, -n, -f, -s, -l'],
+  ['tspub', [...P, '-t', 'x'], 'no message given: use one of -m, -n, -f, -s, -l'],
   ['tspub', [...P, '-m', 'x'], 'no topic given: use -t TOPIC'],
   ['tssub', [...P], 'no topic given: subscribe with -t FILTER'],
   ['tspub', [...P, '-t', '', '-m', 'x'], 'publish topic must not be empty'],
@@ -101,6 +104,40 @@ const cases: Array<[Tool, string[], string]> = [
   ['tspub', [...P, '--pw-file', '', '-t', 'x', '-m', 'x'], 'password file name (--pw-file) must not be empty'],
   ['tspub', [...P, '--pw-file', 'f', '-t', 'x', '-m', 'x'], 'a password (-P) needs a username (-u) in MQTT 3.x'],
   ['tspub', [...P, '-o', '', '-t', 'x', '-m', 'x'], 'config file name (-o) must not be empty'],
+  // tspub input and flow options
+  ['tspub', [...P, '-t', 'x', '-l', '-s'], 'give only one message source: one of -m, -n, -f, -s, -l'],
+  ['tspub', [...P, '-t', 'x', '-l', '-m', 'x'], 'give only one message source: one of -m, -n, -f, -s, -l'],
+  ['tssub', [...P, '-t', 'x', '-l'], "unknown option '-l' (it is a tspub option)"],
+  ['tssub', [...P, '-t', 'x', '-M', '5'], "unknown option '-M' (it is a tspub option)"],
+  ['tssub', [...P, '-t', 'x', '--repeat', '2'], "unknown option '--repeat' (it is a tspub option)"],
+  ['tspub', [...P, '-t', 'x', '-l', '--repeat', '2'], '--repeat cannot be combined with -l (each line is one message)'],
+  ['tspub', [...P, '-t', 'x', '-m', 'x', '--repeat', '0'], "repeat count (--repeat) must be a whole number of at least 1, not '0'"],
+  ['tspub', [...P, '-t', 'x', '-m', 'x', '--repeat', 'two'], "repeat count (--repeat) must be a whole number of at least 1, not 'two'"],
+  ['tspub', [...P, '-t', 'x', '-m', 'x', '--repeat-delay', '-0.5'], "repeat delay (--repeat-delay) must be a number of seconds of at least 0, not '-0.5'"],
+  ['tspub', [...P, '-t', 'x', '-m', 'x', '--repeat'], 'option --repeat needs a value (COUNT)'],
+  ['tspub', [...P, '-t', 'x', '-l', '-M', '0'], "maximum in-flight messages (-M) must be a whole number from 1 to 65535, not '0'"],
+  ['tspub', [...P, '-t', 'x', '-l', '--max-inflight', '65536'], "maximum in-flight messages (-M) must be a whole number from 1 to 65535, not '65536'"],
+  // -D / --property, both tools
+  ['tspub', [...P, '-t', 'x', '-m', 'x', '-D', 'publish', 'content-type'], 'option -D needs COMMAND PROPERTY VALUE'],
+  ['tssub', [...P, '-t', 'x', '--property', 'connect', 'user-property', 'k'], 'option --property needs COMMAND user-property KEY VALUE'],
+  ['tspub', [...P, '-t', 'x', '-m', 'x', '-D'], 'option -D needs COMMAND PROPERTY VALUE'],
+  ['tspub', [...P, '-t', 'x', '-m', 'x', '-D', 'bogus', 'content-type', 'a'], "-D: unknown command 'bogus' (commands: connect, publish, disconnect, will)"],
+  ['tssub', [...P, '-t', 'x', '-D', 'publish', 'content-type', 'a'], '-D publish: this command sends no PUBLISH packet (commands: connect, subscribe, unsubscribe, disconnect, will)'],
+  ['tspub', [...P, '-t', 'x', '-m', 'x', '-D', 'subscribe', 'subscription-identifier', '1'], '-D subscribe: this command sends no SUBSCRIBE packet (commands: connect, publish, disconnect, will)'],
+  ['tspub', [...P, '-t', 'x', '-m', 'x', '-D', 'puback', 'reason-string', 'a'], '-D: properties of PUBACK cannot be set (commands: connect, publish, disconnect, will)'],
+  ['tspub', [...P, '-t', 'x', '-m', 'x', '-D', 'publish', 'colour', 'red'], "-D publish: unknown property 'colour'"],
+  ['tspub', [...P, '-t', 'x', '-m', 'x', '-D', 'publish', 'subscription-identifier', '1'], '-D publish: subscription-identifier is not a property of PUBLISH (allowed: payload-format-indicator, message-expiry-interval, content-type, response-topic, correlation-data, topic-alias, user-property)'],
+  ['tssub', [...P, '-t', 'x', '-D', 'subscribe', 'content-type', 'a'], '-D subscribe: content-type is not a property of SUBSCRIBE (allowed: subscription-identifier, user-property)'],
+  ['tspub', [...P, '-t', 'x', '-m', 'x', '-D', 'connect', 'receive-maximum', '70000'], "-D connect receive-maximum: value must be a whole number from 1 to 65535, not '70000'"],
+  ['tssub', [...P, '-t', 'x', '-D', 'subscribe', 'subscription-identifier', '0'], "-D subscribe subscription-identifier: value must be a whole number from 1 to 268435455, not '0'"],
+  ['tspub', [...P, '-t', 'x', '-m', 'x', '-D', 'publish', 'payload-format-indicator', 'yes'], "-D publish payload-format-indicator: value must be 0 or 1, not 'yes'"],
+  ['tspub', [...P, '-t', 'x', '-m', 'x', '-D', 'publish', 'response-topic', 'r/#'], "-D publish response-topic: invalid response topic 'r/#': wildcards '+' and '#' are only for subscriptions"],
+  ['tspub', [...P, '-t', 'x', '-m', 'x', '-D', 'publish', 'content-type', 'a', '-D', 'publish', 'content-type', 'b'], '-D publish content-type: given more than once'],
+  ['tspub', [...P, '-t', 'x', '-m', 'x', '-V', '311', '-D', 'publish', 'content-type', 'a'], 'MQTT 5 properties (-D) need MQTT 5, not -V 311: use -V 5'],
+  ['tssub', [...P, '-t', 'x', '-D', 'subscribe', 'user-property', 'k', 'v', '-V', '31'], 'MQTT 5 properties (-D) need MQTT 5, not -V 31: use -V 5'],
+  ['tspub', [...P, '-t', 'x', '-m', 'x', '-D', 'will', 'content-type', 'a'], '-D will: will properties given, but no will topic (--will-topic)'],
+  ['tssub', [...P, '-t', 'x', '-D', 'disconnect', 'session-expiry-interval', '60'], '-D disconnect session-expiry-interval: MQTT 5 forbids it when CONNECT set no session expiry: use -x as well'],
+  ['tspub', [...P, '-t', 'x', '-m', 'x', '-x', '5', '-D', 'connect', 'session-expiry-interval', '5'], 'give the session expiry once: -x or -D connect session-expiry-interval, not both'],
 ];
 
 describe('bad arguments: one line, usage hint, exit 1, nothing on stdout', () => {
@@ -135,6 +172,19 @@ describe('runtime failures: one line, no usage hint, no stack trace', () => {
     const r = await run('tspub', [...P, '-t', 'x', '-f', '/nonexistent/file']);
     assert.equal(r.code, 1);
     assert.equal(r.stderr, "tspub: cannot read '/nonexistent/file': no such file\n");
+  });
+  test('a -f file over the MQTT limit is refused before reading it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsmqtt-big-'));
+    try {
+      const file = join(dir, 'sparse');
+      writeFileSync(file, '');
+      truncateSync(file, 268_435_456);
+      const r = await run('tspub', [...P, '-t', 'x', '-f', file]);
+      assert.equal(r.code, 1);
+      assert.equal(r.stderr, `tspub: cannot publish '${file}': 268435456 bytes is over the MQTT limit of 268435455\n`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
   test('a directory as -f', async () => {
     const r = await run('tspub', [...P, '-t', 'x', '-f', '/']);

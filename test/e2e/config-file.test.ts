@@ -71,7 +71,7 @@ describe('config files', () => {
     const home = configHome({ tspub: '-m from-file\n' });
     const r = await run('tspub', [...at(broker), '-t', 'x', '-m', 'cli'], { env: { XDG_CONFIG_HOME: home } });
     assert.equal(r.code, 1);
-    assert.equal(r.stderr, `tspub: give only one message source: one of -m, -n, -f, -s\n${usage('tspub')}`);
+    assert.equal(r.stderr, `tspub: give only one message source: one of -m, -n, -f, -s, -l\n${usage('tspub')}`);
   });
 
   test('-o FILE replaces the default file', async () => {

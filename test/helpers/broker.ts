@@ -27,6 +27,8 @@ export interface Broker {
   waitForSubacks(n: number, timeoutMs?: number): Promise<void>;
   /** The broker's log (mosquitto only; '' for aedes). */
   log(): string;
+  /** Sends a signal to the broker process (SIGSTOP to make it unresponsive); mosquitto only. */
+  signal(name: NodeJS.Signals): boolean;
   stop(): Promise<void>;
 }
 
@@ -119,7 +121,9 @@ async function startMosquitto(options: BrokerOptions): Promise<Broker> {
       subackCount,
       waitForSubacks: (n, timeoutMs = 5000) => waitUntil(() => subackCount() >= n, timeoutMs, `${n} SUBACK(s)`),
       log: readLog,
+      signal: (name) => !exited && child.kill(name),
       stop: async () => {
+        if (!exited) child.kill('SIGCONT');
         if (!exited) {
           const gone = new Promise((r) => child.once('exit', r));
           child.kill('SIGTERM');
@@ -148,6 +152,7 @@ async function startAedes(): Promise<Broker> {
     subackCount: () => subacks,
     waitForSubacks: (n, timeoutMs = 5000) => waitUntil(() => subacks >= n, timeoutMs, `${n} SUBACK(s)`),
     log: () => '',
+    signal: () => false,
     stop: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await new Promise<void>((resolve) => aedes.close(() => resolve()));

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { normaliseArgv } from '../../src/cli/argv.js';
 import { parseCommandLine } from '../../src/cli/program.js';
+import { wordLists } from '../../src/core/config.js';
 import { UsageError } from '../../src/core/errors.js';
 
 describe('argv normalising', () => {
@@ -18,6 +19,17 @@ describe('argv normalising', () => {
     assert.deepEqual(normaliseArgv(['-u', 'a', '-P'], 'tspub'), ['--username=a', '--pw']);
     assert.deepEqual(normaliseArgv(['-P', '-t'], 'tspub'), ['--pw=-t']);
     assert.throws(() => normaliseArgv(['-t'], 'tspub'), /option -t needs a value/);
+  });
+  test('-D takes three words, or four for user-property, whatever they look like', () => {
+    assert.deepEqual(normaliseArgv(['-D', 'publish', 'content-type', '-m', '-D', 'CONNECT', 'User-Property', '-k', '--v'], 'tspub'), [
+      '--property=publish\u0000content-type\u0000-m',
+      '--property=CONNECT\u0000User-Property\u0000-k\u0000--v',
+    ]);
+    assert.deepEqual(normaliseArgv(['--property=will', 'content-type', 'x'], 'tssub'), ['--property=will\u0000content-type\u0000x']);
+  });
+  test('-D with too few words says what it needs', () => {
+    assert.throws(() => normaliseArgv(['-D', 'publish', 'content-type'], 'tspub'), /^UsageError: option -D needs COMMAND PROPERTY VALUE$/);
+    assert.throws(() => normaliseArgv(['--property', 'publish', 'user-property', 'k'], 'tspub'), /^UsageError: option --property needs COMMAND user-property KEY VALUE$/);
   });
   test('no option bundling: -vN is unknown', () => {
     assert.throws(() => normaliseArgv(['-vN'], 'tssub'), /unknown option '-vN'/);
@@ -40,7 +52,15 @@ describe('parseCommandLine', () => {
   test('--help wins over everything else, even invalid values', () => {
     assert.equal(parseCommandLine('tspub', ['-q', '9', '--help']).kind, 'help');
   });
+  test('-D values arrive in RawOptions joined, one entry per -D', () => {
+    const parsed = parseCommandLine('tspub', ['-t', 'x', '-l', '-D', 'publish', 'user-property', 'a b', 'c', '-M', '5']);
+    assert.ok(parsed.kind === 'run');
+    assert.deepEqual(wordLists(parsed.raw, 'property'), [['publish', 'user-property', 'a b', 'c']]);
+    assert.equal(parsed.raw['stdin-line'], true);
+    assert.equal(parsed.raw['max-inflight'], '5');
+  });
   test('unknown options are usage errors', () => {
-    assert.throws(() => parseCommandLine('tspub', ['-l']), UsageError);
+    assert.throws(() => parseCommandLine('tspub', ['-C']), UsageError);
+    assert.throws(() => parseCommandLine('tssub', ['-l']), UsageError);
   });
 });

@@ -4,6 +4,9 @@ import {
   parseConnectionConfig,
   parsePublishConfig,
   parseSubscribeConfig,
+  PUBLISHER_PROPERTY_COMMANDS,
+  SUBSCRIBER_PROPERTY_COMMANDS,
+  WORD_SEPARATOR,
   type RawOptions,
 } from '../../src/core/config.js';
 import { UsageError } from '../../src/core/errors.js';
@@ -119,5 +122,89 @@ describe('subscribe config', () => {
   });
   for (const t of ['abc', '0', '-2', '1e3', '']) {
     test(`-W '${t}' is refused`, () => assert.throws(() => parseSubscribeConfig({ topic: 'a', timeout: t }), UsageError));
+  }
+});
+
+describe('-D in the configs', () => {
+  const D = (...lists: string[][]): RawOptions => ({ property: lists.map((w) => w.join(WORD_SEPARATOR)) });
+  test('-D alone selects MQTT 5, as in mosquitto_pub', () => {
+    const c = parseConnectionConfig({ ...D(['connect', 'receive-maximum', '5']) }, PID);
+    assert.equal(c.protocolVersion, 5);
+    assert.deepEqual(c.properties, { receiveMaximum: 5 });
+  });
+  test('-D with an explicit MQTT 3 version is a usage error', () => {
+    for (const v of ['31', '311', 'mqttv311']) {
+      assert.throws(
+        () => parseConnectionConfig({ 'protocol-version': v, ...D(['publish', 'content-type', 'x']) }, PID),
+        (e: unknown) => e instanceof UsageError && e.message === `MQTT 5 properties (-D) need MQTT 5, not -V ${v}: use -V 5`,
+      );
+    }
+  });
+  test('-D connect session-expiry-interval is the session expiry, like -x', () => {
+    const c = parseConnectionConfig({ id: 'a', ...D(['connect', 'session-expiry-interval', '60']) }, PID);
+    assert.equal(c.sessionExpiry, 60);
+    assert.equal(c.properties, undefined);
+    assert.throws(
+      () => parseConnectionConfig({ 'session-expiry-interval': '5', ...D(['connect', 'session-expiry-interval', '5']) }, PID),
+      /not both/,
+    );
+  });
+  test('will properties ride on the will; they need a will', () => {
+    const c = parseConnectionConfig({ 'will-topic': 'w', ...D(['will', 'will-delay-interval', '10']) }, PID);
+    assert.deepEqual(c.will?.properties, { willDelayInterval: 10 });
+    assert.throws(() => parseConnectionConfig(D(['will', 'will-delay-interval', '10']), PID), /no will topic/);
+  });
+  test('DISCONNECT may not extend a session that was to end at disconnect', () => {
+    assert.throws(() => parseConnectionConfig(D(['disconnect', 'session-expiry-interval', '10']), PID), /forbids/);
+    const ok = parseConnectionConfig(
+      { 'session-expiry-interval': '5', ...D(['disconnect', 'session-expiry-interval', '10'], ['disconnect', 'reason-string', 'bye']) },
+      PID,
+    );
+    assert.deepEqual(ok.disconnectProperties, { sessionExpiryInterval: 10, reasonString: 'bye' });
+  });
+  test('each tool takes the commands of the packets it sends', () => {
+    const raw = { topic: 't', message: 'x', ...D(['publish', 'content-type', 'a']) };
+    assert.deepEqual(parsePublishConfig(raw).properties, { contentType: 'a' });
+    assert.throws(() => parseSubscribeConfig({ topic: 't', ...D(['publish', 'content-type', 'a']) }), /sends no PUBLISH/);
+    assert.throws(() => parsePublishConfig({ topic: 't', message: 'x', ...D(['subscribe', 'subscription-identifier', '1']) }), /sends no SUBSCRIBE/);
+    assert.throws(
+      () => parseConnectionConfig(D(['subscribe', 'subscription-identifier', '1']), PID, PUBLISHER_PROPERTY_COMMANDS),
+      /sends no SUBSCRIBE/,
+    );
+    const sub = parseSubscribeConfig({ topic: 't', ...D(['subscribe', 'subscription-identifier', '9'], ['unsubscribe', 'user-property', 'k', 'v']) });
+    assert.deepEqual(sub.properties, { subscriptionIdentifier: 9 });
+    assert.deepEqual({ ...sub.unsubscribeProperties?.userProperties }, { k: 'v' });
+    assert.doesNotThrow(() => parseConnectionConfig(D(['subscribe', 'subscription-identifier', '1']), PID, SUBSCRIBER_PROPERTY_COMMANDS));
+  });
+});
+
+describe('tspub streaming and repeat options', () => {
+  test('-l is a message source like the others', () => {
+    assert.deepEqual(parsePublishConfig({ topic: 't', 'stdin-line': true }).source, { kind: 'lines' });
+    assert.throws(() => parsePublishConfig({ topic: 't', 'stdin-line': true, 'stdin-file': true }), /only one message source: one of -m, -n, -f, -s, -l/);
+  });
+  test('defaults: one message, no delay, 20 in flight', () => {
+    const c = parsePublishConfig({ topic: 't', message: 'x' });
+    assert.deepEqual([c.repeat, c.repeatDelayMs, c.maxInflight], [1, 0, 20]);
+  });
+  test('--repeat, --repeat-delay (fractions, 0 allowed), -M', () => {
+    const c = parsePublishConfig({ topic: 't', message: 'x', repeat: '3', 'repeat-delay': '0.25', 'max-inflight': '65535' });
+    assert.deepEqual([c.repeat, c.repeatDelayMs, c.maxInflight], [3, 250, 65535]);
+    assert.equal(parsePublishConfig({ topic: 't', message: 'x', 'repeat-delay': '0' }).repeatDelayMs, 0);
+  });
+  const bad: Array<[RawOptions, string]> = [
+    [{ repeat: '0' }, "repeat count (--repeat) must be a whole number of at least 1, not '0'"],
+    [{ repeat: '1.5' }, "repeat count (--repeat) must be a whole number of at least 1, not '1.5'"],
+    [{ 'repeat-delay': '-1' }, "repeat delay (--repeat-delay) must be a number of seconds of at least 0, not '-1'"],
+    [{ 'repeat-delay': 'soon' }, "repeat delay (--repeat-delay) must be a number of seconds of at least 0, not 'soon'"],
+    [{ 'max-inflight': '0' }, "maximum in-flight messages (-M) must be a whole number from 1 to 65535, not '0'"],
+    [{ 'max-inflight': '65536' }, "maximum in-flight messages (-M) must be a whole number from 1 to 65535, not '65536'"],
+    [{ 'stdin-line': true, message: undefined, repeat: '2' }, '--repeat cannot be combined with -l (each line is one message)'],
+  ];
+  for (const [raw, message] of bad) {
+    test(`refuses ${JSON.stringify(raw)}`, () => {
+      const base: RawOptions = raw['stdin-line'] ? { topic: 't' } : { topic: 't', message: 'x' };
+      assert.throws(() => parsePublishConfig({ ...base, ...raw }), (e: unknown) => e instanceof UsageError && e.message === message);
+    });
   }
 });

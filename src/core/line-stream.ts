@@ -1,0 +1,268 @@
+import type { Readable } from 'node:stream';
+import type { IDisconnectPacket, MqttClient, Packet } from 'mqtt';
+import type { PublishConfig } from './config.js';
+import { ConnectionLostError, InputError } from './errors.js';
+import { LineReader } from './lines.js';
+import { BatchWriter } from './batch-writer.js';
+import type { PacketIdAllocator } from './message-ids.js';
+import { encodePubrel, PublishEncoder } from './packets.js';
+import { reasonText } from './reason-codes.js';
+
+/** Live counters of a -l run, read by whoever shows progress. */
+export interface StreamProgress {
+  /** Messages handed to the socket. */
+  sent: number;
+  /** QoS 1/2 messages the broker acknowledged (PUBACK / PUBCOMP). */
+  acknowledged: number;
+  /** Messages refused: by the broker (MQTT 5 reason code >= 128), or too large to send. */
+  rejected: number;
+}
+
+export interface LineStreamOptions {
+  client: MqttClient;
+  /** The client's packet id provider, shared so ids never clash with MQTT.js's own. */
+  ids: PacketIdAllocator;
+  publish: PublishConfig;
+  protocolVersion: number;
+  input: Readable;
+  /** Most QoS 1/2 messages awaiting acknowledgement at once. */
+  window: number;
+  /** The broker's maximum packet size (MQTT 5 CONNACK), if it gave one. */
+  maxPacketBytes?: number;
+  /** 'host:port', for messages. */
+  where: string;
+  progress: StreamProgress;
+  /** Ends reading; what was sent is still waited for. */
+  signal?: AbortSignal;
+  /** One refused message, worded for stderr. */
+  onRejected?: (text: string) => void;
+  /** -d: describes each PUBLISH/PUBREL sent, as MQTT.js does for its own packets. */
+  debug?: boolean;
+  maxLineBytes: number;
+}
+
+/** How a stream that kept its connection ended. */
+export interface LineStreamOutcome {
+  /** The input was read to its end (false: interrupted). */
+  complete: boolean;
+}
+
+const NO_LINE = 0;
+/** Packets are encoded into slabs of this size (a larger packet gets a buffer of its own). */
+const SLAB_BYTES = 64 * 1024;
+
+/**
+ * Publishes stdin line by line as lines arrive (`tail -f log | tspub -l` works). stdin is read
+ * only as fast as the socket takes the messages and, at QoS 1/2, as acknowledgements free room in
+ * the window, so memory stays flat however long the input is. Packet ids come from the shared
+ * allocator, which never hands out one still awaiting its acknowledgement, so ids wrap safely past
+ * 65,535. Resolves once every message sent is acknowledged as its QoS requires (or refused: see
+ * progress.rejected); throws ConnectionLostError, saying how many messages went unacknowledged,
+ * if the connection goes away first.
+ *
+ * PUBLISH packets are encoded here and written straight to MQTT.js's socket; their PUBACK,
+ * PUBREC (answered with PUBREL) and PUBCOMP are handled here too. MQTT.js ignores acks for ids it
+ * did not send and keeps doing the rest: CONNECT, keepalive, DISCONNECT.
+ */
+export async function streamLines(options: LineStreamOptions): Promise<LineStreamOutcome> {
+  const { client, ids, publish, input, progress, signal } = options;
+  const socket = client.stream;
+  const encoder = new PublishEncoder(publish.topic, publish.qos, publish.retain, options.protocolVersion, publish.properties);
+  const window = publish.qos === 0 ? Infinity : options.window;
+  // For each packet id in flight, the line it carries (1-based), for messages and bookkeeping.
+  const lineOf = new Float64Array(0x10000);
+
+  let inflight = 0;
+  /** Lines taken from the input so far, sent or not. */
+  let lineCount = 0;
+  let lost = false;
+  let brokerDisconnect: number | undefined;
+  let wake: (() => void) | undefined;
+  const notify = (): void => {
+    const resume = wake;
+    wake = undefined;
+    resume?.();
+  };
+  // Resolves when reading must stop at once, even while stdin is silent (tail -f).
+  let stopReading!: () => void;
+  const stopped = new Promise<void>((resolve) => (stopReading = resolve));
+  const stop = (): void => {
+    stopReading();
+    notify();
+  };
+
+  const reject = (line: number, why: string): void => {
+    progress.rejected++;
+    options.onRejected?.(`line ${line} on '${publish.topic}' was not published: ${why}`);
+  };
+  const finish = (id: number, reasonCode: number | undefined): void => {
+    const line = lineOf[id]!;
+    lineOf[id] = NO_LINE;
+    ids.deallocate(id);
+    inflight--;
+    if (reasonCode !== undefined && reasonCode >= 128) {
+      reject(line, `the broker refused it: ${reasonText(reasonCode)} (reason code ${reasonCode})`);
+    } else {
+      progress.acknowledged++;
+    }
+    notify();
+  };
+  const onPacket = (packet: Packet): void => {
+    if (packet.cmd !== 'puback' && packet.cmd !== 'pubrec' && packet.cmd !== 'pubcomp') return;
+    const id = packet.messageId ?? 0;
+    if (lineOf[id] === NO_LINE) return;
+    const code = packet.reasonCode;
+    if (packet.cmd === 'pubrec' && (code === undefined || code < 128)) {
+      if (options.debug) client.emit('packetsend', { cmd: 'pubrel', messageId: id } as Packet);
+      socket.write(encodePubrel(id));
+      return;
+    }
+    // A refusing PUBREC ends a QoS 2 exchange; otherwise PUBACK ends QoS 1 and PUBCOMP QoS 2.
+    const ends = packet.cmd === 'pubrec' || packet.cmd === (publish.qos === 1 ? 'puback' : 'pubcomp');
+    if (ends) finish(id, code);
+  };
+  const onClose = (): void => {
+    lost = true;
+    stop();
+  };
+  const onDisconnect = (packet: IDisconnectPacket): void => {
+    brokerDisconnect = packet.reasonCode;
+  };
+  client.on('packetreceive', onPacket);
+  client.on('close', onClose);
+  client.on('disconnect', onDisconnect);
+  socket.on('drain', notify);
+  signal?.addEventListener('abort', stop, { once: true });
+
+  const halted = (): boolean => lost || signal?.aborted === true;
+  const full = (): boolean => inflight >= window || socket.writableNeedDrain;
+  const room = async (): Promise<void> => {
+    while (!halted() && full()) await new Promise<void>((resolve) => (wake = resolve));
+  };
+
+  const batches = new BatchWriter(socket, SLAB_BYTES);
+
+  const maxLineBytes = Math.min(options.maxLineBytes, encoder.maxPayload);
+  const reader = new LineReader(
+    maxLineBytes,
+    () => new InputError(`line ${lineCount + 1} of standard input is longer than ${maxLineBytes} bytes, the most one MQTT packet can carry here`),
+  );
+  /** The reader holds a line that has not been sent yet. */
+  let holding = false;
+  /**
+   * Sends the reader's lines while the window and the socket have room, in one write. True once
+   * the current chunk is used up; false when it stopped for room.
+   */
+  const pump = (): boolean => {
+    try {
+      for (;;) {
+        if (!holding) {
+          if (!reader.next()) return true;
+          holding = true;
+          lineCount++;
+        }
+        const length = reader.end - reader.start;
+        const size = encoder.size(length);
+        if (options.maxPacketBytes !== undefined && size > options.maxPacketBytes) {
+          reject(lineCount, `${size} bytes as a packet, over the broker's maximum packet size of ${options.maxPacketBytes}`);
+          holding = false;
+          continue;
+        }
+        if (full()) return false;
+        let id = 0;
+        if (publish.qos > 0) {
+          const allocated = ids.allocate();
+          // Every id awaits an acknowledgement: wait for one, as for a full window.
+          if (allocated === null) return false;
+          id = allocated;
+          lineOf[id] = lineCount;
+          inflight++;
+        }
+        const target = batches.reserve(size);
+        const begin = batches.offset;
+        const end = encoder.encodeInto(target, begin, id, reader.source, reader.start, reader.end);
+        batches.commit(end);
+        holding = false;
+        progress.sent++;
+        if (options.debug) client.emit('packetsend', describePublish(publish, id, target.subarray(begin, end), length));
+      }
+    } finally {
+      batches.flush();
+    }
+  };
+  /** Sends what the reader holds, waiting for room as needed; false if the run was halted first. */
+  const sendAll = async (): Promise<boolean> => {
+    while (!pump()) {
+      await room();
+      if (halted()) return false;
+    }
+    return true;
+  };
+
+  const chunks = input[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+  let complete = false;
+  try {
+    while (!halted()) {
+      const read = chunks.next();
+      // If reading stops first, this read ends with the stream's destruction: not an error.
+      read.catch(() => {});
+      let next: IteratorResult<Buffer | string> | undefined;
+      try {
+        next = await Promise.race([read, stopped.then(() => undefined)]);
+      } catch (err) {
+        throw new InputError(`cannot read standard input: ${(err as Error).message}`);
+      }
+      if (next === undefined) break;
+      if (next.done) {
+        if (reader.finish()) {
+          holding = true;
+          lineCount++;
+        }
+        reader.feed(Buffer.alloc(0));
+        complete = await sendAll();
+        break;
+      }
+      reader.feed(typeof next.value === 'string' ? Buffer.from(next.value) : next.value);
+      if (!(await sendAll())) break;
+    }
+    // Every message sent must be accounted for before the connection may close.
+    while (!lost && inflight > 0) await new Promise<void>((resolve) => (wake = resolve));
+  } finally {
+    client.removeListener('packetreceive', onPacket);
+    client.removeListener('close', onClose);
+    client.removeListener('disconnect', onDisconnect);
+    socket.removeListener('drain', notify);
+    signal?.removeEventListener('abort', stop);
+    // A pending read (stdin still open) must not keep the process alive.
+    if (!complete) input.destroy();
+  }
+
+  if (lost) {
+    const cause =
+      brokerDisconnect !== undefined && brokerDisconnect >= 128
+        ? ` (the broker disconnected: ${reasonText(brokerDisconnect)}, reason code ${brokerDisconnect})`
+        : '';
+    const rest = complete ? '' : '; the rest of the input was not published';
+    const sent = `${progress.sent} message${progress.sent === 1 ? '' : 's'}`;
+    const what =
+      publish.qos === 0
+        ? `${sent} sent at QoS 0, which has no acknowledgements: some may not have arrived`
+        : `${inflight} of ${sent} sent not acknowledged`;
+    throw new ConnectionLostError(`connection to ${options.where} lost${cause}: ${what}${rest}`);
+  }
+  return { complete };
+}
+
+/** The packet as MQTT.js would describe it, for -d only. */
+function describePublish(publish: PublishConfig, id: number, bytes: Buffer, payloadLength: number): Packet {
+  return {
+    cmd: 'publish',
+    topic: publish.topic,
+    payload: bytes.subarray(bytes.length - payloadLength),
+    qos: publish.qos,
+    retain: publish.retain,
+    dup: false,
+    messageId: id,
+    length: bytes.length,
+  } as Packet;
+}

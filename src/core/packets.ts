@@ -1,0 +1,123 @@
+import type { QoS } from './config.js';
+import type { PublishProperties, UserProperties } from './properties.js';
+
+/**
+ * PUBLISH and PUBREL encoding for the -l stream (MQTT 3.1.1 §3.3, MQTT 5 §3.3 and §3.6). Every
+ * line of a stream shares topic, flags and properties, so that part is encoded once and each
+ * message costs a header, a packet id and a copy of its payload; a batch of messages is one
+ * buffer and one socket write. MQTT.js's publish() is far slower per message (a deep copy for
+ * its store, several small writes, debug calls); it still handles everything else.
+ */
+
+const PUBLISH = 0x30;
+/** The largest remaining length a packet can state (four varint bytes). */
+export const MAX_REMAINING_LENGTH = 268_435_455;
+const PUBREL = 0x62;
+
+function varintLength(n: number): number {
+  return n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : 4;
+}
+
+function writeVarint(target: Buffer, offset: number, n: number): number {
+  do {
+    let byte = n % 0x80;
+    n = Math.floor(n / 0x80);
+    if (n > 0) byte |= 0x80;
+    target[offset++] = byte;
+  } while (n > 0);
+  return offset;
+}
+
+/** MQTT's length-prefixed string / binary data. */
+function prefixed(data: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(2 + data.length);
+  out.writeUInt16BE(data.length, 0);
+  data.copy(out, 2);
+  return out;
+}
+
+const utf8 = (text: string): Buffer => prefixed(Buffer.from(text, 'utf8'));
+
+function userPropertyBytes(pairs: UserProperties): Buffer[] {
+  const parts: Buffer[] = [];
+  for (const key of Object.getOwnPropertyNames(pairs)) {
+    const values = pairs[key]!;
+    for (const value of Array.isArray(values) ? values : [values]) {
+      parts.push(Buffer.from([0x26]), utf8(key), utf8(value));
+    }
+  }
+  return parts;
+}
+
+/** The property section of a PUBLISH: its length as a varint, then the properties. */
+export function encodePublishProperties(properties: PublishProperties | undefined): Buffer {
+  const parts: Buffer[] = [];
+  const p = properties ?? {};
+  if (p.payloadFormatIndicator !== undefined) parts.push(Buffer.from([0x01, p.payloadFormatIndicator ? 1 : 0]));
+  if (p.messageExpiryInterval !== undefined) {
+    const b = Buffer.alloc(5);
+    b[0] = 0x02;
+    b.writeUInt32BE(p.messageExpiryInterval, 1);
+    parts.push(b);
+  }
+  if (p.contentType !== undefined) parts.push(Buffer.from([0x03]), utf8(p.contentType));
+  if (p.responseTopic !== undefined) parts.push(Buffer.from([0x08]), utf8(p.responseTopic));
+  if (p.correlationData !== undefined) parts.push(Buffer.from([0x09]), prefixed(p.correlationData));
+  if (p.topicAlias !== undefined) {
+    const b = Buffer.alloc(3);
+    b[0] = 0x23;
+    b.writeUInt16BE(p.topicAlias, 1);
+    parts.push(b);
+  }
+  if (p.userProperties) parts.push(...userPropertyBytes(p.userProperties));
+  const body = Buffer.concat(parts);
+  const out = Buffer.allocUnsafe(varintLength(body.length) + body.length);
+  body.copy(out, writeVarint(out, 0, body.length));
+  return out;
+}
+
+/** Encodes PUBLISH packets that differ only in packet id and payload. */
+export class PublishEncoder {
+  private readonly header: number;
+  private readonly topic: Buffer;
+  private readonly properties: Buffer;
+  private readonly hasId: boolean;
+
+  constructor(topic: string, qos: QoS, retain: boolean, protocolVersion: number, properties?: PublishProperties) {
+    this.header = PUBLISH | (qos << 1) | (retain ? 1 : 0);
+    this.topic = utf8(topic);
+    this.properties = protocolVersion === 5 ? encodePublishProperties(properties) : Buffer.alloc(0);
+    this.hasId = qos > 0;
+  }
+
+  /** The largest payload that fits in one packet with this topic, packet id and properties. */
+  get maxPayload(): number {
+    return MAX_REMAINING_LENGTH - (this.topic.length + (this.hasId ? 2 : 0) + this.properties.length);
+  }
+
+  /** Bytes of the whole packet for a payload of this length. */
+  size(payloadLength: number): number {
+    const remaining = this.topic.length + (this.hasId ? 2 : 0) + this.properties.length + payloadLength;
+    return 1 + varintLength(remaining) + remaining;
+  }
+
+  /**
+   * Writes one packet at `offset`, with `source[start, end)` as payload (room for size() bytes
+   * must be there); returns where it ends.
+   */
+  encodeInto(target: Buffer, offset: number, packetId: number, source: Buffer, start = 0, end = source.length): number {
+    const remaining = this.topic.length + (this.hasId ? 2 : 0) + this.properties.length + (end - start);
+    target[offset++] = this.header;
+    offset = writeVarint(target, offset, remaining);
+    offset += this.topic.copy(target, offset);
+    if (this.hasId) offset = target.writeUInt16BE(packetId, offset);
+    offset += this.properties.copy(target, offset);
+    offset += source.copy(target, offset, start, end);
+    return offset;
+  }
+}
+
+/** PUBREL for a packet id; the short form (reason code 0, no properties) is valid in MQTT 5 too. */
+export function encodePubrel(packetId: number): Buffer {
+  return Buffer.from([PUBREL, 2, packetId >> 8, packetId & 0xff]);
+}
