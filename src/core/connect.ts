@@ -34,6 +34,9 @@ export function toClientOptions(config: ConnectionConfig): IClientOptions {
   if (config.username !== undefined) options.username = config.username;
   if (config.password !== undefined) options.password = config.password;
   if (config.sessionExpiry !== undefined) options.properties = { sessionExpiryInterval: config.sessionExpiry };
+  if (config.receiveMaximum !== undefined && config.protocolVersion === 5) {
+    options.properties = { ...options.properties, receiveMaximum: config.receiveMaximum };
+  }
   if (config.will) {
     options.will = {
       topic: config.will.topic,
