@@ -1,4 +1,5 @@
 import type { ReceivedMessage } from '../core/subscribe.js';
+import { jsonLine } from './ndjson.js';
 import { compileTemplate } from './template.js';
 
 export interface OutputOptions {
@@ -7,6 +8,10 @@ export interface OutputOptions {
   verbose: boolean;
   /** -N: no newline after each message. */
   noEol: boolean;
+  /** --json: one JSON object per line (the CLI refuses it together with -F, -v or -N). */
+  json?: boolean;
+  /** --pretty: multi-line JSON. */
+  pretty?: boolean;
 }
 
 /** Returns the bytes to print for a message, or undefined when mosquitto_sub prints nothing. */
@@ -23,6 +28,10 @@ const SPACE = Buffer.from(' ');
  */
 export function makeFormatter(options: OutputOptions): MessageFormatter {
   const eol = options.noEol ? [] : [NEWLINE];
+  if (options.json) {
+    const pretty = options.pretty === true;
+    return (m) => jsonLine(m, new Date(), pretty);
+  }
   if (options.format !== undefined) {
     const render = compileTemplate(options.format);
     return options.noEol ? render : (m) => Buffer.concat([render(m), NEWLINE]);
