@@ -163,7 +163,9 @@ export function runSubscribe(run: SubscribeRun): Promise<void> {
         clearsPending.delete(topic);
         if (err) {
           clearsFailed.push(topic);
-          hooks.onWarning?.(`could not clear the retained message on '${topic}': ${err.message}`);
+          const code = (err as Error & { code?: unknown }).code;
+          const why = typeof code === 'number' && code >= 128 ? `${reasonText(code)} (reason code ${code})` : err.message;
+          hooks.onWarning?.(`could not clear the retained message on '${topic}': ${why}`);
         }
         if (clearsPending.size === 0) clearsDone?.();
       });
