@@ -76,6 +76,20 @@ export function subscriptionOptions(subscribe: SubscribeConfig, protocolVersion:
   return options;
 }
 
+/**
+ * While a slow reader holds the socket reads, the broker's PINGRESPs wait unread behind the held
+ * messages and MQTT.js would give up on the connection after 1.5 keepalives. Until the reader
+ * catches up, keep telling the broker we are alive and keep MQTT.js's timer from firing.
+ */
+function keepAliveWhileHeld(client: MqttClient, keepaliveSec: number): () => void {
+  if (keepaliveSec <= 0) return () => {};
+  const timer = setInterval(() => {
+    client.sendPing();
+    client.reschedulePing(true);
+  }, keepaliveSec * 500);
+  return () => clearInterval(timer);
+}
+
 /** Passed to MQTT.js for a message that was not printed: it then sends no PUBACK/PUBCOMP. */
 const NOT_HANDLED = new Error('message not handled: the run is ending');
 
@@ -252,7 +266,19 @@ export function runSubscribe(run: SubscribeRun): Promise<void> {
         };
         if (what === 'hold') callback(NOT_HANDLED);
         else if (what === 'ack') handled();
-        else what.then(handled, (e: Error) => callback(e));
+        else {
+          const release = keepAliveWhileHeld(c, connection.keepalive);
+          what.then(
+            () => {
+              release();
+              handled();
+            },
+            (e: Error) => {
+              release();
+              callback(e);
+            },
+          );
+        }
       };
     };
     // Messages of a kept session may arrive (and end the run) before openSession resolves, so
