@@ -52,6 +52,8 @@ export interface TerminalContext {
   mode: ColorMode;
   stdoutIsTTY: boolean;
   stderrIsTTY: boolean;
+  /** Width of the stderr terminal; 0 when it reports none (a pty nobody sized, as under script). */
+  stderrColumns: number;
   env: NodeJS.ProcessEnv;
   /** -F and --json print exactly what was asked for, so they are never decorated. */
   decoratable: boolean;
@@ -65,7 +67,8 @@ export function planTerminal(context: TerminalContext): TerminalPlan {
   const stderrLevel = colorLevel(mode, context.stderrIsTTY, env);
   return {
     stdoutColor: context.decoratable ? colorLevel(mode, context.stdoutIsTTY, env) : 0,
-    spinner: context.stderrIsTTY && env['TERM'] !== 'dumb' && !context.debug && !context.quiet,
+    // ora divides by the width: without one it would spin on clearing lines forever.
+    spinner: context.stderrIsTTY && context.stderrColumns > 0 && env['TERM'] !== 'dumb' && !context.debug && !context.quiet,
     spinnerColor: stderrLevel > 0,
   };
 }

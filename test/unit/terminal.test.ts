@@ -27,7 +27,7 @@ describe('colour level per stream', () => {
 });
 
 describe('terminal plan', () => {
-  const base = { mode: 'auto' as const, stdoutIsTTY: true, stderrIsTTY: true, env: {}, decoratable: true, debug: false, quiet: false };
+  const base = { mode: 'auto' as const, stdoutIsTTY: true, stderrIsTTY: true, stderrColumns: 80, env: {}, decoratable: true, debug: false, quiet: false };
   test('both streams on a terminal: colour and spinner', () => {
     assert.deepEqual(planTerminal(base), { stdoutColor: 1, spinner: true, spinnerColor: true });
   });
@@ -36,6 +36,9 @@ describe('terminal plan', () => {
   });
   test('-F and --json output is never decorated', () => {
     assert.equal(planTerminal({ ...base, decoratable: false, mode: 'always' }).stdoutColor, 0);
+  });
+  test('no spinner on a terminal that reports no width (ora would never stop clearing lines)', () => {
+    assert.equal(planTerminal({ ...base, stderrColumns: 0 }).spinner, false);
   });
   test('no spinner with -d or --quiet; NO_COLOR keeps the spinner but not its colour', () => {
     assert.equal(planTerminal({ ...base, debug: true }).spinner, false);
