@@ -1,4 +1,4 @@
-import type { IClientSubscribeOptions, IPublishPacket, MqttClient } from 'mqtt';
+import type { IClientSubscribeOptions, IPublishPacket, MqttClient, Packet } from 'mqtt';
 import type { ConnectionConfig, QoS, SubscribeConfig } from './config.js';
 import { closeSession, endpoint, openSession, type SessionHooks } from './connect.js';
 import { ConnectionLostError, RejectedError, TimeoutError, type TsmqttError } from './errors.js';
@@ -193,43 +193,51 @@ export function runSubscribe(run: SubscribeRun): Promise<void> {
         outstanding--;
         if (outstanding === 0 && (subscribe.exitAfterSubscribe || filters.length === 0)) finish();
       };
+      const onSuback = (codes: readonly number[]): void => {
+        const results: GrantedSubscription[] = filters.map((filter, i) => ({ filter, code: codes[i] ?? 128 }));
+        const denied = results.filter((g) => g.code >= 128);
+        if (denied.length === results.length) {
+          finish(new RejectedError(`the broker refused every subscription: ${describeDenied(denied)}`));
+          return;
+        }
+        if (denied.length > 0) hooks.onWarning?.(`the broker refused some subscriptions: ${describeDenied(denied)}`);
+        hooks.onSubscribed?.(results);
+        acknowledged();
+      };
+      const onUnsuback = (codes: readonly number[]): void => {
+        const refused = unsubscribe.map((filter, i) => ({ filter, code: codes[i] ?? 0 })).filter((u) => u.code >= 128);
+        if (refused.length > 0) hooks.onWarning?.(`the broker refused to unsubscribe: ${describeDenied(refused)}`);
+        hooks.onUnsubscribed?.(unsubscribe);
+        acknowledged();
+      };
+      // The acknowledgements are taken as MQTT.js reads them, not from its callbacks: the
+      // SUBSCRIBE callback runs a promise later, after the retained messages that follow the SUBACK
+      // in the same read, which -E must not print (mosquitto_sub does not) and the spinner must
+      // not see before "subscribed".
+      let subscribeId: number | undefined;
+      let unsubscribeId: number | undefined;
+      const onSend = (packet: Packet): void => {
+        if (packet.cmd === 'subscribe') subscribeId = packet.messageId;
+        else if (packet.cmd === 'unsubscribe') unsubscribeId = packet.messageId;
+      };
+      const onReceive = (packet: Packet): void => {
+        if (closing) return;
+        if (packet.cmd === 'suback' && packet.messageId === subscribeId) onSuback(packet.granted as number[]);
+        else if (packet.cmd === 'unsuback' && packet.messageId === unsubscribeId) onUnsuback(packet.granted ?? []);
+      };
+      c.on('packetsend', onSend);
+      c.on('packetreceive', onReceive);
+      const failed = (what: string) => (err: Error | null | undefined): void => {
+        // MQTT.js reports refusals in the SUBACK as errors too; those were handled from the packet.
+        if (!err || closing || (what === 'subscribing' ? subscribeId : unsubscribeId) !== undefined) return;
+        finish(new RejectedError(`${what} failed: ${err.message}`));
+      };
       if (filters.length > 0) {
         const options = subscriptionOptions(subscribe, connection.protocolVersion);
-        const request = Object.fromEntries(filters.map((f) => [f, { ...options }]));
-        c.subscribe(request, (err, granted) => {
-          if (closing) return;
-          if (err && !granted) {
-            finish(new RejectedError(`subscribing failed: ${err.message}`));
-            return;
-          }
-          const results: GrantedSubscription[] = (granted ?? []).map((g) => ({ filter: g.topic, code: g.qos }));
-          const denied = results.filter((g) => g.code >= 128);
-          if (denied.length > 0 && denied.length === results.length) {
-            finish(new RejectedError(`the broker refused every subscription: ${describeDenied(denied)}`));
-            return;
-          }
-          if (denied.length > 0) hooks.onWarning?.(`the broker refused some subscriptions: ${describeDenied(denied)}`);
-          hooks.onSubscribed?.(results);
-          acknowledged();
-        });
+        c.subscribe(Object.fromEntries(filters.map((f) => [f, { ...options }])), failed('subscribing'));
       }
       // After the SUBSCRIBE, in the same order mosquitto_sub sends them, on every CONNACK.
-      if (unsubscribe.length > 0) {
-        c.unsubscribe(unsubscribe, (err, packet) => {
-          if (closing) return;
-          if (err) {
-            finish(new RejectedError(`unsubscribing failed: ${err.message}`));
-            return;
-          }
-          const codes = (packet as { granted?: number[] } | undefined)?.granted ?? [];
-          const refused = unsubscribe
-            .map((filter, i) => ({ filter, code: codes[i] ?? 0 }))
-            .filter((u) => u.code >= 128);
-          if (refused.length > 0) hooks.onWarning?.(`the broker refused to unsubscribe: ${describeDenied(refused)}`);
-          hooks.onUnsubscribed?.(unsubscribe);
-          acknowledged();
-        });
-      }
+      if (unsubscribe.length > 0) c.unsubscribe(unsubscribe, failed('unsubscribing'));
     };
 
     const listen = (c: MqttClient): void => {
