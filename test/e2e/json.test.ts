@@ -7,6 +7,9 @@ import { after, before, describe, test } from 'node:test';
 import { hasMosquittoClients, startBroker, type Broker } from '../helpers/broker.js';
 import { at, killAll, run, subscriber } from '../helpers/cli.js';
 
+/** The machine may be loaded (other suites run beside this one): generous limits, never sleeps. */
+const SLOW = { timeoutMs: 120_000 };
+
 let broker: Broker;
 before(async () => {
   broker = await startBroker();
@@ -47,7 +50,7 @@ describe('--json round trip', () => {
       ['j/nul-text', Buffer.from('a\u0000b\n', 'utf8')],
     ];
     const started = new Date();
-    const sub = await subscriber(broker, 'tssub', ['-t', 'j/#', '--json', '-C', String(payloads.length), '-W', '20']);
+    const sub = await subscriber(broker, 'tssub', ['-t', 'j/#', '--json', '-C', String(payloads.length), '-W', '60'], SLOW);
     for (const [topic, payload] of payloads) {
       const source = payload.length === 0 ? ['-n'] : ['-s'];
       const p = await run('tspub', [...at(broker), '-t', topic, ...source], { input: payload });
@@ -73,7 +76,7 @@ describe('--json round trip', () => {
   test('QoS 1 and retain: the message id and the retain flag', async () => {
     const set = await run('tspub', [...at(broker), '-t', 'jq/r', '-m', 'kept', '-r', '-q', '1']);
     assert.equal(set.code, 0, set.stderr);
-    const sub = await subscriber(broker, 'tssub', ['-t', 'jq/#', '-q', '1', '--json', '-C', '2', '-W', '20']);
+    const sub = await subscriber(broker, 'tssub', ['-t', 'jq/#', '-q', '1', '--json', '-C', '2', '-W', '60'], SLOW);
     const p = await run('tspub', [...at(broker), '-t', 'jq/live', '-m', 'now', '-q', '1']);
     assert.equal(p.code, 0, p.stderr);
     const r = await sub.done;
@@ -87,7 +90,7 @@ describe('--json round trip', () => {
   });
 
   test('MQTT 5 properties, user properties as pairs, correlation data lossless', { skip: !hasMosquittoClients ? 'needs mosquitto_pub -D' : false }, async () => {
-    const sub = await subscriber(broker, 'tssub', ['-V', '5', '-t', 'j5/#', '-q', '1', '--json', '-C', '2', '-W', '20']);
+    const sub = await subscriber(broker, 'tssub', ['-V', '5', '-t', 'j5/#', '-q', '1', '--json', '-C', '2', '-W', '60'], SLOW);
     const props = [
       '-D', 'publish', 'content-type', 'text/plain',
       '-D', 'publish', 'correlation-data', 'corr123',

@@ -8,6 +8,9 @@ import { after, before, describe, test } from 'node:test';
 import { hasMosquitto, hasMosquittoClients, startBroker, type Broker } from '../helpers/broker.js';
 import { at, killAll, run, subscriber } from '../helpers/cli.js';
 
+/** The machine may be loaded (other suites run beside this one): generous limits, never sleeps. */
+const SLOW = { timeoutMs: 120_000 };
+
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
 let broker: Broker;
@@ -24,7 +27,7 @@ async function pub(args: string[]): Promise<void> {
   assert.equal(r.code, 0, r.stderr);
 }
 
-async function until(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+async function until(check: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -36,7 +39,7 @@ describe('the reader goes away (EPIPE)', () => {
   for (const qos of ['0', '1']) {
     test(`QoS ${qos}: the next message disconnects, exit 0, nothing on stderr`, async () => {
       const id = `tsmqtt-epipe-${qos}`;
-      const sub = await subscriber(broker, 'tssub', ['-t', `epipe/${qos}`, '-q', qos, '-i', id, '-v']);
+      const sub = await subscriber(broker, 'tssub', ['-t', `epipe/${qos}`, '-q', qos, '-i', id, '-v'], SLOW);
       await pub(['-t', `epipe/${qos}`, '-m', 'first', '-q', qos]);
       await until(() => sub.stdout().toString() === `epipe/${qos} first\n`, 'the first line');
       sub.child.stdout!.destroy();
@@ -76,7 +79,7 @@ describe('the reader goes away (EPIPE)', () => {
 
 describe('SIGPIPE', () => {
   test('is ignored: no death, no stack trace; the run goes on', async () => {
-    const sub = await subscriber(broker, 'tssub', ['-t', 'sigpipe/x', '-C', '1', '-W', '20']);
+    const sub = await subscriber(broker, 'tssub', ['-t', 'sigpipe/x', '-C', '1', '-W', '60'], SLOW);
     sub.child.kill('SIGPIPE');
     await pub(['-t', 'sigpipe/x', '-m', 'still here']);
     const r = await sub.done;
@@ -91,7 +94,7 @@ describe('a slow reader slows tssub down, back to the broker', { skip: !hasMosqu
   test('QoS 1: while stdout is not read, tssub stops acknowledging; what it acknowledged, it printed, in order', async () => {
     const id = 'tsmqtt-slow-reader';
     const total = 3000;
-    const sub = await subscriber(broker, 'tssub', ['-t', 'slow/x', '-q', '1', '-i', id]);
+    const sub = await subscriber(broker, 'tssub', ['-t', 'slow/x', '-q', '1', '-i', id], SLOW);
     sub.child.stdout!.pause();
     const lines = Array.from({ length: total }, (_, i) => `${String(i).padStart(5, '0')}${'x'.repeat(995)}`);
     const p = await run('mosquitto_pub', [...at(broker), '-t', 'slow/x', '-q', '1', '-l'], { input: `${lines.join('\n')}\n`, timeoutMs: 60_000 });
@@ -116,7 +119,7 @@ describe('a reader that stalls for longer than the keepalive', { skip: !hasMosqu
   test('-k 5, stdout unread for four PINGREQ intervals: the connection survives, nothing is lost', async () => {
     const id = 'tsmqtt-stalled-reader';
     const total = 500;
-    const sub = await subscriber(broker, 'tssub', ['-t', 'stall/x', '-q', '1', '-i', id, '-k', '5', '-C', String(total), '-W', '120']);
+    const sub = await subscriber(broker, 'tssub', ['-t', 'stall/x', '-q', '1', '-i', id, '-k', '5', '-C', String(total), '-W', '120'], SLOW);
     sub.child.stdout!.pause();
     const lines = Array.from({ length: total }, (_, i) => `${String(i).padStart(5, '0')}${'x'.repeat(995)}`);
     const p = await run('mosquitto_pub', [...at(broker), '-t', 'stall/x', '-q', '1', '-l'], { input: `${lines.join('\n')}\n`, timeoutMs: 60_000 });

@@ -11,6 +11,9 @@ import { after, before, describe, test } from 'node:test';
 import { hasMosquitto, hasMosquittoClients, startBroker, type Broker } from '../helpers/broker.js';
 import { at, killAll, run, start, subscriber, type Running } from '../helpers/cli.js';
 
+/** The machine may be loaded (other suites run beside this one): generous limits, never sleeps. */
+const SLOW = { timeoutMs: 120_000 };
+
 const noReference = !hasMosquitto || !hasMosquittoClients ? 'needs mosquitto and mosquitto-clients' : false;
 
 let broker: Broker;
@@ -27,15 +30,20 @@ async function pub(args: string[]): Promise<void> {
   assert.equal(r.code, 0, r.stderr);
 }
 
-/** What is retained under `filter` now, as 'topic payload' lines (sorted). */
-async function retainedUnder(filter: string): Promise<string[]> {
-  const r = await run('tssub', [...at(broker), '-t', filter, '--retained-only', '-v', '-W', '1']);
-  assert.equal(r.code, 27, r.stderr);
+/**
+ * What is retained under `filter` now, as 'topic payload' lines (sorted): --retained-only prints
+ * the retained messages, and a live message on `topic` (which matches `filter`) ends it.
+ */
+async function retainedUnder(filter: string, topic = filter): Promise<string[]> {
+  const sub = await subscriber(broker, 'tssub', ['-t', filter, '--retained-only', '-v', '-W', '60'], SLOW);
+  await pub(['-t', topic, '-m', 'live marker']);
+  const r = await sub.done;
+  assert.equal(r.code, 0, r.stderr);
   return r.stdout.toString().split('\n').filter(Boolean).sort();
 }
 
 /** Waits until `proc` has printed `expected` (or more), for a reference that never exits on its own. */
-async function printed(proc: Running, expected: string, timeoutMs = 10_000): Promise<string> {
+async function printed(proc: Running, expected: string, timeoutMs = 60_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   while (proc.stdout().length < Buffer.byteLength(expected) && Date.now() < deadline) await sleep(20);
   return proc.stdout().toString();
@@ -45,7 +53,7 @@ describe('-T filters out without counting (mosquitto-reference 4.10)', () => {
   for (const tool of ['tssub', 'mosquitto_sub'] as const) {
     test(`${tool}: -T ft/skip/# -T 'ft/+/no' -C 2 prints ft/keep and ft/keep2`, { skip: tool === 'mosquitto_sub' && noReference }, async () => {
       const prefix = tool === 'tssub' ? 'ft' : 'fm';
-      const sub = await subscriber(broker, tool, ['-t', `${prefix}/#`, '-T', `${prefix}/skip/#`, '-T', `${prefix}/+/no`, '-C', '2', '-W', '10', '-v']);
+      const sub = await subscriber(broker, tool, ['-t', `${prefix}/#`, '-T', `${prefix}/skip/#`, '-T', `${prefix}/+/no`, '-C', '2', '-W', '60', '-v'], SLOW);
       for (const t of ['skip/x', 'a/no', 'keep', 'skip', 'keep2']) await pub(['-t', `${prefix}/${t}`, '-m', t]);
       const r = await sub.done;
       assert.equal(r.code, 0, r.stderr);
@@ -66,8 +74,8 @@ describe('-C counts retained messages unless -R (mosquitto-reference 4.2), same 
   for (const args of [['-v', '-C', '1'], ['-F', '%t %p r=%r', '-C', '2']]) {
     test(`-t 'cr/#' ${args.join(' ')}`, async () => {
       const [ours, theirs] = await Promise.all([
-        run('tssub', [...at(broker), '-t', 'cr/#', '-W', '10', ...args]),
-        run('mosquitto_sub', [...at(broker), '-t', 'cr/#', '-W', '10', ...args]),
+        run('tssub', [...at(broker), '-t', 'cr/#', '-W', '60', ...args], SLOW),
+        run('mosquitto_sub', [...at(broker), '-t', 'cr/#', '-W', '60', ...args], SLOW),
       ]);
       assert.equal(theirs.code, 0, theirs.stderr);
       assert.equal(ours.code, 0, ours.stderr);
@@ -77,9 +85,9 @@ describe('-C counts retained messages unless -R (mosquitto-reference 4.2), same 
   }
   for (const version of [[], ['-V', '5']]) {
     test(`-R -C 1 ${version.join(' ')}: the retained ones are skipped, the live one counts`, async () => {
-      const args = ['-t', 'cr/#', '-R', '-C', '1', '-W', '10', '-v', ...version];
-      const ours = await subscriber(broker, 'tssub', args);
-      const theirs = await subscriber(broker, 'mosquitto_sub', args);
+      const args = ['-t', 'cr/#', '-R', '-C', '1', '-W', '60', '-v', ...version];
+      const ours = await subscriber(broker, 'tssub', args, SLOW);
+      const theirs = await subscriber(broker, 'mosquitto_sub', args, SLOW);
       await pub(['-t', 'cr/3', '-m', 'live']);
       const [o, t] = await Promise.all([ours.done, theirs.done]);
       assert.equal(t.code, 0, t.stderr);
@@ -90,21 +98,39 @@ describe('-C counts retained messages unless -R (mosquitto-reference 4.2), same 
   }
 });
 
+describe('-E exits at the SUBACK: the retained messages right behind it are not printed', () => {
+  before(async () => {
+    await pub(['-t', 'ee/1', '-m', 'stale', '-r', '-q', '1']);
+  });
+  after(async () => {
+    await pub(['-t', 'ee/1', '-n', '-r', '-q', '1']);
+  });
+  for (const tool of ['tssub', 'mosquitto_sub'] as const) {
+    test(`${tool}: five runs, no output, exit 0`, { skip: tool === 'mosquitto_sub' && noReference }, async () => {
+      for (let i = 0; i < 5; i++) {
+        const r = await run(tool, [...at(broker), '-t', 'ee/1', '-E'], SLOW);
+        assert.equal(r.code, 0, r.stderr);
+        assert.equal(r.stdout.toString(), '', `run ${i + 1}`);
+      }
+    });
+  }
+});
+
 describe('-C with QoS 1 on a kept session: what was not printed is not acknowledged', () => {
   test('three queued messages come out one per run of -C 1', async () => {
     const id = 'tsmqtt-count-ack';
     const session = ['-t', 'ca/q', '-q', '1', '-c', '-i', id];
-    const create = await run('tssub', [...at(broker), ...session, '-E']);
+    const create = await run('tssub', [...at(broker), ...session, '-E'], SLOW);
     assert.equal(create.code, 0, create.stderr);
     for (const m of ['m1', 'm2', 'm3']) await pub(['-t', 'ca/q', '-q', '1', '-m', m]);
     const seen: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const r = await run('tssub', [...at(broker), ...session, '-C', '1', '-W', '10']);
+      const r = await run('tssub', [...at(broker), ...session, '-C', '1', '-W', '60'], SLOW);
       assert.equal(r.code, 0, r.stderr);
       seen.push(r.stdout.toString());
     }
     assert.deepEqual(seen, ['m1\n', 'm2\n', 'm3\n']);
-    const rest = await run('tssub', [...at(broker), ...session, '-W', '1']);
+    const rest = await run('tssub', [...at(broker), ...session, '-W', '1'], SLOW);
     assert.equal(rest.code, 27);
     assert.equal(rest.stdout.length, 0);
   });
@@ -120,9 +146,9 @@ describe('--retained-only: print the retained messages, exit 0 at the first live
     await pub(['-t', 'ro/2', '-n', '-r', '-q', '1']);
   });
   test('same bytes and exit code as mosquitto_sub; the live message is not printed', { skip: noReference }, async () => {
-    const args = ['-t', 'ro/#', '--retained-only', '-v', '-W', '10'];
-    const ours = await subscriber(broker, 'tssub', args);
-    const theirs = await subscriber(broker, 'mosquitto_sub', args);
+    const args = ['-t', 'ro/#', '--retained-only', '-v', '-W', '60'];
+    const ours = await subscriber(broker, 'tssub', args, SLOW);
+    const theirs = await subscriber(broker, 'mosquitto_sub', args, SLOW);
     await printed(ours, 'ro/1 ret1\nro/2 ret2\n');
     await printed(theirs, 'ro/1 ret1\nro/2 ret2\n');
     await pub(['-t', 'ro/3', '-m', 'live']);
@@ -133,7 +159,7 @@ describe('--retained-only: print the retained messages, exit 0 at the first live
     assert.equal(o.stdout.toString(), t.stdout.toString());
   });
   test('with no live message, -W ends it with 27 after the retained ones', async () => {
-    const r = await run('tssub', [...at(broker), '-t', 'ro/#', '--retained-only', '-v', '-W', '1']);
+    const r = await run('tssub', [...at(broker), '-t', 'ro/#', '--retained-only', '-v', '-W', '1'], SLOW);
     assert.equal(r.code, 27);
     assert.equal(r.stdout.toString(), 'ro/1 ret1\nro/2 ret2\n');
   });
@@ -142,11 +168,11 @@ describe('--retained-only: print the retained messages, exit 0 at the first live
 describe('--remove-retained', () => {
   test("mosquitto's man page example ends: -T keeps one topic, --retained-only exits 0 (mosquitto_sub hangs)", async () => {
     for (const [t, m] of [['rr/1', 'x1'], ['rr/2', 'x2'], ['rr/keep', 'k']]) await pub(['-t', t!, '-m', m!, '-r', '-q', '1']);
-    const r = await run('tssub', [...at(broker), '-t', 'rr/#', '-T', 'rr/keep', '--remove-retained', '--retained-only', '-v', '-W', '10']);
+    const r = await run('tssub', [...at(broker), '-t', 'rr/#', '-T', 'rr/keep', '--remove-retained', '--retained-only', '-v', '-W', '60'], SLOW);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, '');
     assert.equal(r.stdout.toString(), 'rr/1 x1\nrr/2 x2\n');
-    assert.deepEqual(await retainedUnder('rr/#'), ['rr/keep k']);
+    assert.deepEqual(await retainedUnder('rr/#', 'rr/marker'), ['rr/keep k']);
     await pub(['-t', 'rr/keep', '-n', '-r', '-q', '1']);
   });
 
@@ -156,11 +182,11 @@ describe('--remove-retained', () => {
     for (const tool of ['tssub', 'mosquitto_sub'] as const) {
       for (const [t, m] of [['rd/1', 'x1'], ['rd/2', 'x2'], ['rd/keep', 'k']]) await pub(['-t', t!, '-m', m!, '-r', '-q', '1']);
       if (tool === 'tssub') {
-        const r = await run(tool, [...at(broker), ...args, '-W', '10']);
+        const r = await run(tool, [...at(broker), ...args, '-W', '60'], SLOW);
         assert.equal(r.code, 0, r.stderr);
         results.push(r.stdout.toString());
       } else {
-        const proc = start(tool, [...at(broker), ...args]);
+        const proc = start(tool, [...at(broker), ...args], SLOW);
         results.push(await printed(proc, results[0]!));
         // mosquitto_sub 2.0.11 never disconnects after a clear: it is still running here.
         assert.equal(proc.child.exitCode, null);
@@ -168,8 +194,8 @@ describe('--remove-retained', () => {
         await proc.done;
       }
       // mosquitto_sub's clears may still be on their way when it is killed: look a few times.
-      let left = await retainedUnder('rd/#');
-      for (let i = 0; i < 5 && left.length > 1; i++) left = await retainedUnder('rd/#');
+      let left = await retainedUnder('rd/#', 'rd/marker');
+      for (let i = 0; i < 5 && left.length > 1; i++) left = await retainedUnder('rd/#', 'rd/marker');
       assert.deepEqual(left, ['rd/keep k']);
     }
     assert.equal(results[0], 'rd/1 x1\nrd/2 x2\n');
@@ -179,17 +205,17 @@ describe('--remove-retained', () => {
 
   test('-C ends the run once the clears are acknowledged; the cleared message comes back empty and counts', async () => {
     await pub(['-t', 'rc/1', '-m', 'x1', '-r', '-q', '1']);
-    const r = await run('tssub', [...at(broker), '-t', 'rc/1', '--remove-retained', '-C', '2', '-v', '-W', '10']);
+    const r = await run('tssub', [...at(broker), '-t', 'rc/1', '--remove-retained', '-C', '2', '-v', '-W', '60'], SLOW);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout.toString(), 'rc/1 x1\nrc/1 (null)\n');
-    assert.deepEqual(await retainedUnder('rc/#'), []);
+    assert.deepEqual(await retainedUnder('rc/#', 'rc/marker'), []);
   });
 
   for (const version of [[], ['-V', '5']]) {
     test(`with -R ${version.join(' ')}: clears without printing or counting, as mosquitto's man page says`, async () => {
       const topic = `rR${version.length}/1`;
       await pub(['-t', topic, '-m', 'stale', '-r', '-q', '1']);
-      const sub = await subscriber(broker, 'tssub', ['-t', topic, '-R', '--remove-retained', '-C', '1', '-v', '-W', '10', ...version]);
+      const sub = await subscriber(broker, 'tssub', ['-t', topic, '-R', '--remove-retained', '-C', '1', '-v', '-W', '60', ...version], SLOW);
       // The clear's own echo is an empty live message: it is the one -C counts.
       const r = await sub.done;
       assert.equal(r.code, 0, r.stderr);
@@ -200,10 +226,10 @@ describe('--remove-retained', () => {
 
   test('--retain-as-published: the empty echo is not cleared again (mosquitto_sub loops forever)', async () => {
     await pub(['-t', 'rp/1', '-m', 'x1', '-r', '-q', '1']);
-    const r = await run('tssub', [...at(broker), '-V', '5', '-t', 'rp/1', '--retain-as-published', '--remove-retained', '-C', '2', '-W', '10', '-F', '%t [%p] r=%r']);
+    const r = await run('tssub', [...at(broker), '-V', '5', '-t', 'rp/1', '--retain-as-published', '--remove-retained', '-C', '2', '-W', '60', '-F', '%t [%p] r=%r'], SLOW);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout.toString(), 'rp/1 [x1] r=1\nrp/1 [] r=1\n');
-    const again = await run('tssub', [...at(broker), '-V', '5', '-t', 'rp/1', '--retain-as-published', '-W', '1', '-v']);
+    const again = await run('tssub', [...at(broker), '-V', '5', '-t', 'rp/1', '--retain-as-published', '-W', '1', '-v'], SLOW);
     assert.equal(again.code, 27);
     assert.equal(again.stdout.length, 0);
   });
@@ -225,7 +251,7 @@ describe('--remove-retained refused by the broker', { skip: !hasMosquitto ? 'nee
     rmSync(dir, { recursive: true, force: true });
   });
   test('MQTT 5: the message is printed, the refusal reported, exit 1', async () => {
-    const r = await run('tssub', [...at(locked), '-V', '5', '-t', 'locked/#', '--remove-retained', '-C', '1', '-W', '10']);
+    const r = await run('tssub', [...at(locked), '-V', '5', '-t', 'locked/#', '--remove-retained', '-C', '1', '-W', '60'], SLOW);
     assert.equal(r.stdout.toString(), 'v\n');
     assert.equal(
       r.stderr,
@@ -244,13 +270,13 @@ describe('-U: unsubscribe after subscribing', () => {
         const id = `tsmqtt-unsub-${tool}-${v}`;
         const base = `un/${tool}/${v}`;
         const session = ['-q', '1', '-c', '-i', id, ...version];
-        const create = await run(tool, [...at(broker), ...session, '-t', `${base}/a`, '-t', `${base}/b`, '-E']);
+        const create = await run(tool, [...at(broker), ...session, '-t', `${base}/a`, '-t', `${base}/b`, '-E'], SLOW);
         assert.equal(create.code, 0, create.stderr);
-        const drop = await run(tool, [...at(broker), ...session, '-t', `${base}/a`, '-U', `${base}/b`, '-E']);
+        const drop = await run(tool, [...at(broker), ...session, '-t', `${base}/a`, '-U', `${base}/b`, '-E'], SLOW);
         assert.equal(drop.code, 0, drop.stderr);
         await pub(['-t', `${base}/b`, '-q', '1', '-m', 'gone']);
         await pub(['-t', `${base}/a`, '-q', '1', '-m', 'kept']);
-        const back = await run(tool, [...at(broker), ...session, '-t', `${base}/a`, '-C', '1', '-W', '10', '-v']);
+        const back = await run(tool, [...at(broker), ...session, '-t', `${base}/a`, '-C', '1', '-W', '60', '-v'], SLOW);
         assert.equal(back.code, 0, back.stderr);
         assert.equal(back.stdout.toString(), `${base}/a kept\n`);
       });
@@ -258,7 +284,7 @@ describe('-U: unsubscribe after subscribing', () => {
   }
 
   test('-d shows the SUBSCRIBE before the UNSUBSCRIBE, as mosquitto_sub sends them', async () => {
-    const r = await run('tssub', [...at(broker), '-t', 'uo/a', '-U', 'uo/b', '-U', 'uo/c', '-E', '-d']);
+    const r = await run('tssub', [...at(broker), '-t', 'uo/a', '-U', 'uo/b', '-U', 'uo/c', '-E', '-d'], SLOW);
     assert.equal(r.code, 0, r.stderr);
     const sub = r.stderr.indexOf('sending SUBSCRIBE');
     const unsub = r.stderr.indexOf('sending UNSUBSCRIBE');
@@ -268,13 +294,13 @@ describe('-U: unsubscribe after subscribing', () => {
 
   test('-U alone (no -t): unsubscribe, then exit 0', async () => {
     const id = 'tsmqtt-unsub-alone';
-    const create = await run('tssub', [...at(broker), '-q', '1', '-c', '-i', id, '-t', 'ua/a', '-E']);
+    const create = await run('tssub', [...at(broker), '-q', '1', '-c', '-i', id, '-t', 'ua/a', '-E'], SLOW);
     assert.equal(create.code, 0, create.stderr);
-    const drop = await run('tssub', [...at(broker), '-c', '-i', id, '-U', 'ua/a', '-W', '10']);
+    const drop = await run('tssub', [...at(broker), '-c', '-i', id, '-U', 'ua/a', '-W', '60'], SLOW);
     assert.equal(drop.code, 0, drop.stderr);
     assert.equal(drop.stdout.length, 0);
     await pub(['-t', 'ua/a', '-q', '1', '-m', 'gone']);
-    const back = await run('tssub', [...at(broker), '-q', '1', '-c', '-i', id, '-t', 'ua/other', '-W', '1', '-v']);
+    const back = await run('tssub', [...at(broker), '-q', '1', '-c', '-i', id, '-t', 'ua/other', '-W', '1', '-v'], SLOW);
     assert.equal(back.code, 27);
     assert.equal(back.stdout.length, 0);
   });
@@ -287,9 +313,9 @@ describe('--retain-as-published (MQTT 5), same %r as mosquitto_sub', { skip: noR
   for (const rap of [true, false]) {
     test(rap ? 'with it, a live retained publish keeps r=1' : 'without it, a live retained publish arrives with r=0', async () => {
       await pub(['-t', 'rap/1', '-m', 'old', '-r', '-q', '1']);
-      const args = ['-V', '5', '-t', 'rap/1', '-C', '2', '-W', '10', '-F', '%p r=%r', ...(rap ? ['--retain-as-published'] : [])];
-      const ours = await subscriber(broker, 'tssub', args);
-      const theirs = await subscriber(broker, 'mosquitto_sub', args);
+      const args = ['-V', '5', '-t', 'rap/1', '-C', '2', '-W', '60', '-F', '%p r=%r', ...(rap ? ['--retain-as-published'] : [])];
+      const ours = await subscriber(broker, 'tssub', args, SLOW);
+      const theirs = await subscriber(broker, 'mosquitto_sub', args, SLOW);
       await printed(ours, 'old r=1\n');
       await printed(theirs, 'old r=1\n');
       await pub(['-t', 'rap/1', '-m', 'new', '-r', '-q', '1']);
@@ -308,7 +334,7 @@ describe('--random-filter: a percentage; dropped messages still count for -C', {
     ['0.1', (out: string) => assert.ok(out.split('\n').filter(Boolean).every((l) => /^m\d+$/.test(l)), out)],
   ] as const) {
     test(`--random-filter ${percent} -C 20 ends after 20 messages`, async () => {
-      const sub = await subscriber(broker, 'tssub', ['-t', `rf/${percent}`, '--random-filter', percent, '-C', '20', '-W', '30']);
+      const sub = await subscriber(broker, 'tssub', ['-t', `rf/${percent}`, '--random-filter', percent, '-C', '20', '-W', '60'], SLOW);
       const p = await run('mosquitto_pub', [...at(broker), '-t', `rf/${percent}`, '-l'], { input: `${lines}\n` });
       assert.equal(p.code, 0, p.stderr);
       const r = await sub.done;

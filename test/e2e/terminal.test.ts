@@ -10,6 +10,9 @@ import { after, before, describe, test } from 'node:test';
 import { startBroker, type Broker } from '../helpers/broker.js';
 import { at, killAll, run, subscriber } from '../helpers/cli.js';
 
+/** The machine may be loaded (other suites run beside this one): generous limits, never sleeps. */
+const SLOW = { timeoutMs: 120_000 };
+
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const hasScript = spawnSync('sh', ['-c', 'command -v script'], { stdio: 'ignore' }).status === 0;
 const SGR = /\x1b\[[0-9;]*m/;
@@ -52,7 +55,7 @@ async function inTerminal(args: string[], options: { env?: NodeJS.ProcessEnv; re
       resolveDone({ code, shown: Buffer.concat(chunks).toString('utf8') });
     });
   });
-  await broker.waitForSubacks(subacks + 1, 15_000);
+  await broker.waitForSubacks(subacks + 1, 60_000);
   return { done };
 }
 
@@ -79,7 +82,7 @@ describe('on a terminal', { skip: !hasScript ? 'needs script (util-linux)' : fal
   });
 
   test('-v: coloured topic, retained and QoS markers; the spinner shows connecting -> subscribed and stops before the first message', async () => {
-    const tssub = await inTerminal(['-t', 'term/a/#', '-q', '1', '-v', '-C', '2', '-W', '20']);
+    const tssub = await inTerminal(['-t', 'term/a/#', '-q', '1', '-v', '-C', '2', '-W', '60']);
     await pub(['-t', 'term/a/live', '-m', 'hello', '-q', '1']);
     const { code, shown } = await tssub.done;
     assert.equal(code, 0, shown);
@@ -99,7 +102,7 @@ describe('on a terminal', { skip: !hasScript ? 'needs script (util-linux)' : fal
     ['--color=never', ['--color=never'], {}],
   ] as const) {
     test(`${name}: mosquitto_sub's bytes, no colour anywhere; the spinner stays`, async () => {
-      const tssub = await inTerminal(['-t', 'term/b/#', '-v', '-C', '2', '-W', '20', ...extra], { env });
+      const tssub = await inTerminal(['-t', 'term/b/#', '-v', '-C', '2', '-W', '60', ...extra], { env, ...SLOW });
       await pub(['-t', 'term/b/live', '-m', 'hello']);
       const { code, shown } = await tssub.done;
       assert.equal(code, 0, shown);
@@ -111,7 +114,7 @@ describe('on a terminal', { skip: !hasScript ? 'needs script (util-linux)' : fal
 
   test('stdout to a file, stderr on the terminal: plain bytes in the file, the spinner on the terminal', async () => {
     const file = join(dir, 'out.txt');
-    const tssub = await inTerminal(['-t', 'term/c', '-v', '-C', '1', '-W', '20'], { redirect: file });
+    const tssub = await inTerminal(['-t', 'term/c', '-v', '-C', '1', '-W', '60'], { redirect: file });
     await pub(['-t', 'term/c', '-m', 'hello']);
     const { code, shown } = await tssub.done;
     assert.equal(code, 0, shown);
@@ -120,7 +123,7 @@ describe('on a terminal', { skip: !hasScript ? 'needs script (util-linux)' : fal
   });
 
   test('-d turns the spinner off (its lines go to the same terminal)', async () => {
-    const tssub = await inTerminal(['-t', 'term/d', '-C', '1', '-W', '20', '-d']);
+    const tssub = await inTerminal(['-t', 'term/d', '-C', '1', '-W', '60', '-d']);
     await pub(['-t', 'term/d', '-m', 'hello']);
     const { code, shown } = await tssub.done;
     assert.equal(code, 0, shown);
@@ -131,7 +134,7 @@ describe('on a terminal', { skip: !hasScript ? 'needs script (util-linux)' : fal
 
 describe('in pipes', () => {
   test('no escape byte on stdout or stderr, no spinner', async () => {
-    const sub = await subscriber(broker, 'tssub', ['-t', 'pipe/a', '-q', '1', '-v', '-C', '1', '-W', '20'], { env: { TERM: 'xterm-256color' } });
+    const sub = await subscriber(broker, 'tssub', ['-t', 'pipe/a', '-q', '1', '-v', '-C', '1', '-W', '60'], { env: { TERM: 'xterm-256color' }, ...SLOW });
     await pub(['-t', 'pipe/a', '-m', 'hello', '-q', '1']);
     const r = await sub.done;
     assert.equal(r.code, 0, r.stderr);
@@ -143,7 +146,7 @@ describe('in pipes', () => {
     ['FORCE_COLOR=1', [], { FORCE_COLOR: '1' }],
   ] as const) {
     test(`${name} colours a pipe on request; stderr stays silent`, async () => {
-      const sub = await subscriber(broker, 'tssub', ['-t', 'pipe/b', '-v', '-C', '1', '-W', '20', ...extra], { env });
+      const sub = await subscriber(broker, 'tssub', ['-t', 'pipe/b', '-v', '-C', '1', '-W', '60', ...extra], { env, ...SLOW });
       await pub(['-t', 'pipe/b', '-m', 'hello']);
       const r = await sub.done;
       assert.equal(r.code, 0, r.stderr);
@@ -152,7 +155,7 @@ describe('in pipes', () => {
     });
   }
   test('-F and --json are never decorated, even with --color=always', async () => {
-    const sub = await subscriber(broker, 'tssub', ['-t', 'pipe/c', '-F', '%t %p', '-C', '1', '-W', '20', '--color=always']);
+    const sub = await subscriber(broker, 'tssub', ['-t', 'pipe/c', '-F', '%t %p', '-C', '1', '-W', '60', '--color=always'], SLOW);
     await pub(['-t', 'pipe/c', '-m', 'hello']);
     const r = await sub.done;
     assert.equal(r.code, 0, r.stderr);
