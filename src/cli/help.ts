@@ -21,6 +21,7 @@ const EXAMPLES: Record<ToolName, Array<[string, string]>> = {
     ["tssub -t 'sensors/#' -v", "print 'topic payload' for everything under sensors/"],
     ['tssub -t jobs/done -C 1 -W 10', 'wait up to 10 s for one message (exit 27 on timeout)'],
     ["tssub -t 'a/+' -F '%t %q %r %p'", 'print topic, QoS, retain flag and payload'],
+    ["tssub -t 'a/#' --json", 'every message as one line of lossless JSON'],
   ],
 };
 

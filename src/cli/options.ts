@@ -125,6 +125,14 @@ export const subscribeOptions: OptionSpec[] = [
   { key: 'exit-after-sub', short: 'E', group: 'Subscribe', describe: 'exit once the broker has acknowledged the subscriptions' },
 ];
 
+export const subscriptionControlOptions: OptionSpec[] = [
+  { key: 'unsubscribe', short: 'U', long: 'unsubscribe', value: 'FILTER', repeatable: true, group: 'Subscribe', describe: 'unsubscribe from FILTER after subscribing; repeatable; without -t: unsubscribe and exit' },
+  { key: 'remove-retained', long: 'remove-retained', group: 'Subscribe', describe: 'clear each retained message received (except those -T filters out)' },
+  { key: 'retained-only', long: 'retained-only', group: 'Subscribe', describe: 'print only retained messages; exit 0 at the first live one' },
+  { key: 'retain-as-published', long: 'retain-as-published', group: 'Subscribe', describe: 'MQTT 5: keep the retain flag as the publisher set it' },
+  { key: 'random-filter', long: 'random-filter', value: 'PERCENT', group: 'Subscribe', describe: 'print a random PERCENT (0.1 to 100) of the messages; all count for -C' },
+];
+
 export const outputOptions: OptionSpec[] = [
   { key: 'verbose', short: 'v', long: 'verbose', group: 'Output', describe: "print 'topic payload' ('topic (null)' for an empty payload)" },
   { key: 'no-eol', short: 'N', group: 'Output', describe: 'do not print a newline after each message' },
@@ -132,9 +140,30 @@ export const outputOptions: OptionSpec[] = [
   { key: 'pretty', long: 'pretty', group: 'Output', describe: 'print %j and %J JSON on several indented lines' },
 ];
 
+export const jsonOptions: OptionSpec[] = [
+  { key: 'json', long: 'json', group: 'Output', describe: 'print each message as one line of JSON, losslessly (schema in the man page)' },
+];
+
+/** Terminal mode; shared so that any tool with a terminal display can spread it in. */
+export const terminalOptions: OptionSpec[] = [
+  { key: 'color', long: 'color', value: 'WHEN', group: 'Output', describe: 'colour: auto (default: on a terminal, NO_COLOR/FORCE_COLOR apply), always or never' },
+];
+
 export const toolOptions: Record<ToolName, OptionSpec[]> = {
   tspub: [...connectionOptions, ...transportOptions, ...tlsOptions, ...willOptions, ...propertyOptions, ...publishOptions, ...publishFlowOptions, ...generalOptions],
-  tssub: [...connectionOptions, ...transportOptions, ...tlsOptions, ...willOptions, ...propertyOptions, ...subscribeOptions, ...outputOptions, ...generalOptions],
+  tssub: [
+    ...connectionOptions,
+    ...transportOptions,
+    ...tlsOptions,
+    ...willOptions,
+    ...propertyOptions,
+    ...subscribeOptions,
+    ...subscriptionControlOptions,
+    ...outputOptions,
+    ...jsonOptions,
+    ...terminalOptions,
+    ...generalOptions,
+  ],
 };
 
 /** How the option is spelled in messages and in the argv handed to yargs. */

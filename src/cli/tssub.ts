@@ -1,11 +1,14 @@
 import { once } from 'node:events';
-import { parseConnectionConfig, parseSubscribeConfig, lastString, SUBSCRIBER_PROPERTY_COMMANDS } from '../core/config.js';
-import { UsageError } from '../core/errors.js';
+import { parseConnectionConfig, parseSubscribeConfig, SUBSCRIBER_PROPERTY_COMMANDS } from '../core/config.js';
+import { endpoint } from '../core/connect.js';
+import { OutputError, UsageError } from '../core/errors.js';
 import { runSubscribe } from '../core/subscribe.js';
 import { nowTimestamp, type Timestamp } from '../output/clock.js';
-import { makeFormatter } from '../output/format.js';
+import { makeFormatter, type MessageFormatter } from '../output/format.js';
 import { FormatSyntaxError } from '../output/template.js';
+import { decoratedFormatter, loadPalette, planTerminal, startProgress, type Progress } from '../output/terminal.js';
 import { processIO, type CliIO } from './io.js';
+import { parseOutputConfig } from './output-config.js';
 import { loadCommandLine } from './invocation.js';
 import { runCommand, type RunContext } from './run.js';
 import { supplyPassword } from './secrets.js';
@@ -15,6 +18,8 @@ const NO_TIME: Timestamp = { sec: 0, nsec: 0 };
 
 export async function tssub(argv: readonly string[], io: CliIO): Promise<number> {
   const context: RunContext = { quiet: false, debug: false };
+  // A closed stderr (`2>&-`, or its reader gone) must not crash the run; messages then go nowhere.
+  io.stderr.on('error', () => {});
   return runCommand('tssub', io, context, async () => {
     const command = await loadCommandLine('tssub', argv, io);
     if (command.kind !== 'run') {
@@ -25,14 +30,12 @@ export async function tssub(argv: readonly string[], io: CliIO): Promise<number>
     context.quiet = raw['quiet'] === true;
     context.debug = raw['debug'] === true;
     const connection = parseConnectionConfig(raw, process.pid, SUBSCRIBER_PROPERTY_COMMANDS);
-    const subscribe = parseSubscribeConfig(raw);
-    let format;
+    const subscribe = parseSubscribeConfig(raw, connection.protocolVersion);
+    const output = parseOutputConfig(raw);
+    let format: MessageFormatter;
     try {
       format = makeFormatter({
-        format: lastString(raw, 'format'),
-        verbose: raw['verbose'] === true,
-        noEol: raw['no-eol'] === true,
-        pretty: raw['pretty'] === true,
+        ...output.formatter,
         onWarning: (text) => {
           if (!context.quiet) io.stderr.write(`tssub: ${text}\n`);
         },
@@ -42,15 +45,33 @@ export async function tssub(argv: readonly string[], io: CliIO): Promise<number>
       throw err;
     }
 
-    await supplyPassword(connection, io);
-    const usesClock = lastString(raw, 'format') !== undefined;
-    const signals = trapSignals();
-    // A reader that goes away (`tssub ... | head -1`) ends the run like a signal after connect:
-    // disconnect and exit 0, quietly.
-    io.stdout.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EPIPE') signals.abort('EPIPE');
+    const terminal = planTerminal({
+      mode: output.color,
+      stdoutIsTTY: io.stdoutIsTTY,
+      stderrIsTTY: io.stderrIsTTY,
+      stderrColumns: (io.stderr as { columns?: number }).columns ?? 0,
+      env: io.env,
+      decoratable: output.formatter.format === undefined && output.formatter.json !== true,
+      debug: context.debug,
+      quiet: context.quiet,
     });
+    if (terminal.stdoutColor > 0) format = decoratedFormatter(output.formatter, await loadPalette(terminal.stdoutColor));
+    const progress: Progress | undefined = terminal.spinner ? await startProgress(io.stderr, terminal.spinnerColor) : undefined;
+
+    await supplyPassword(connection, io);
+    // Only -F and --json show the arrival time, and reading the clock per message is not free.
+    const usesClock = output.formatter.format !== undefined || output.formatter.json === true;
+    const signals = trapSignals();
+    // A reader that goes away (`tssub ... | head -1`, EPIPE) ends the run like a signal after
+    // connect: disconnect and exit 0, quietly. Any other write failure is an error.
+    let outputError: OutputError | undefined;
+    const onStdoutError = (err: NodeJS.ErrnoException): void => {
+      if (err.code !== 'EPIPE') outputError ??= new OutputError(`cannot write to standard output: ${err.message}`);
+      signals.abort('EPIPE');
+    };
+    io.stdout.on('error', onStdoutError);
     try {
+      progress?.connecting(endpoint(connection));
       await runSubscribe({
         connection,
         subscribe,
@@ -60,18 +81,25 @@ export async function tssub(argv: readonly string[], io: CliIO): Promise<number>
           onWarning: (text) => {
             if (!context.quiet) io.stderr.write(`tssub: ${text}\n`);
           },
+          onConnected: () => progress?.connected(subscribe.filters),
+          onSubscribed: (granted) => progress?.subscribed(granted),
+          onUnsubscribed: (filters) => progress?.unsubscribed(filters),
           onMessage: (message) => {
-            // Only -F shows the time, and reading the clock per message is not free.
+            progress?.stop();
             const bytes = format(message, usesClock ? nowTimestamp() : NO_TIME);
             if (bytes === undefined || signals.signal.aborted) return undefined;
+            // One write per message; while the reader is slow, the returned promise holds back
+            // further messages and their acknowledgements (see runSubscribe).
             if (io.stdout.write(bytes)) return undefined;
             return once(io.stdout, 'drain').then(() => undefined);
           },
         },
       });
     } finally {
+      progress?.stop();
       signals.release();
     }
+    if (outputError) throw outputError;
   });
 }
 

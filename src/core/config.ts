@@ -63,6 +63,8 @@ export interface ConnectionConfig {
   disconnectProperties?: DisconnectProperties;
   /** How long to wait for CONNACK after the transport is up. */
   connectTimeoutMs: number;
+  /** MQTT 5 receive maximum announced in CONNECT; undefined: not sent (the broker assumes 65,535). */
+  receiveMaximum?: number;
 }
 
 export type MessageSource =
@@ -104,6 +106,16 @@ export interface SubscribeConfig {
   properties?: SubscribeProperties;
   /** MQTT 5 UNSUBSCRIBE properties (-D unsubscribe ...). */
   unsubscribeProperties?: UnsubscribeProperties;
+  /** -U: filters to unsubscribe from after subscribing, on every CONNACK. */
+  unsubscribe: string[];
+  /** --remove-retained: clear every retained message received (those -T filters out excepted). */
+  removeRetained: boolean;
+  /** --retained-only: print retained messages; the first live one ends the run. */
+  retainedOnly: boolean;
+  /** --retain-as-published (MQTT 5 subscription option). */
+  retainAsPublished: boolean;
+  /** --random-filter: percentage (0.1 to 100) of messages printed; undefined prints all. */
+  randomFilterPercent?: number;
 }
 
 export const DEFAULT_PORT = 1883;
@@ -453,13 +465,28 @@ export function parsePublishConfig(raw: RawOptions): PublishConfig {
   return config;
 }
 
-export function parseSubscribeConfig(raw: RawOptions): SubscribeConfig {
+/** --random-filter: a percentage, as mosquitto_sub's man page documents it (see README). */
+function parsePercent(text: string, what: string): number {
+  const t = text.trim();
+  const n = /^[0-9]+(\.[0-9]+)?$|^\.[0-9]+$/.test(t) ? Number(t) : NaN;
+  if (!(n >= 0.1 && n <= 100)) throw new UsageError(`${what} must be a percentage from 0.1 to 100, not '${text}'`);
+  return n;
+}
+
+export function parseSubscribeConfig(raw: RawOptions, protocolVersion: ProtocolVersion = 4): SubscribeConfig {
   const urlTopic = topicOfUrl(raw);
   // As in mosquitto_sub, the topic of -L is one more filter.
   const filters = urlTopic === undefined ? allStrings(raw, 'topic') : [...allStrings(raw, 'topic'), urlTopic];
-  if (filters.length === 0) throw new UsageError('no topic given: subscribe with -t FILTER');
+  const unsubscribe = allStrings(raw, 'unsubscribe');
+  if (filters.length === 0 && unsubscribe.length === 0) {
+    throw new UsageError('no topic given: subscribe with -t FILTER (or unsubscribe with -U FILTER)');
+  }
   for (const f of filters) {
     const problem = filterProblem(f);
+    if (problem) throw new UsageError(problem);
+  }
+  for (const f of unsubscribe) {
+    const problem = filterProblem(f, 'unsubscribe filter (-U)');
     if (problem) throw new UsageError(problem);
   }
   const filterOut = allStrings(raw, 'filter-out');
@@ -476,7 +503,19 @@ export function parseSubscribeConfig(raw: RawOptions): SubscribeConfig {
     qos: qosText === undefined ? 0 : parseQos(qosText),
     noRetained: flag(raw, 'no-retained'),
     exitAfterSubscribe: flag(raw, 'exit-after-sub'),
+    unsubscribe,
+    removeRetained: flag(raw, 'remove-retained'),
+    retainedOnly: flag(raw, 'retained-only'),
+    retainAsPublished: flag(raw, 'retain-as-published'),
   };
+  if (config.noRetained && config.retainedOnly) {
+    throw new UsageError('-R and --retained-only cannot be combined: -R drops the retained messages --retained-only prints');
+  }
+  if (config.retainAsPublished && protocolVersion !== 5) {
+    throw new UsageError('--retain-as-published is an MQTT 5 subscription option: add -V 5');
+  }
+  const randomText = lastString(raw, 'random-filter');
+  if (randomText !== undefined) config.randomFilterPercent = parsePercent(randomText, 'chance (--random-filter)');
   if (countText !== undefined) {
     config.count = parseIntegerIn(countText, 1, Number.MAX_SAFE_INTEGER, 'message count (-C)');
   }

@@ -45,9 +45,14 @@ export function toClientOptions(config: ConnectionConfig): IClientOptions {
   };
   if (config.username !== undefined) options.username = config.username;
   if (config.password !== undefined) options.password = config.password;
-  if (config.sessionExpiry !== undefined || config.properties) {
+  const receiveMaximum = config.protocolVersion === 5 ? config.receiveMaximum : undefined;
+  if (config.sessionExpiry !== undefined || config.properties || receiveMaximum !== undefined) {
     options.properties = { ...config.properties };
     if (config.sessionExpiry !== undefined) options.properties.sessionExpiryInterval = config.sessionExpiry;
+    // An explicit -D connect receive-maximum is the user's word; -C's cap applies otherwise.
+    if (receiveMaximum !== undefined && options.properties.receiveMaximum === undefined) {
+      options.properties.receiveMaximum = receiveMaximum;
+    }
   }
   if (config.will) {
     options.will = {

@@ -77,3 +77,10 @@ export class InterruptedError extends TsmqttError {
     this.signal = signal;
   }
 }
+
+/** Standard output failed for a reason other than its reader going away (disk full, I/O error). */
+export class OutputError extends TsmqttError {
+  constructor(message: string) {
+    super(message, 1);
+  }
+}

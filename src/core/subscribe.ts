@@ -1,9 +1,9 @@
-import type { IPublishPacket, MqttClient } from 'mqtt';
+import type { IClientSubscribeOptions, IPublishPacket, MqttClient, Packet } from 'mqtt';
 import type { ConnectionConfig, QoS, SubscribeConfig } from './config.js';
 import { closeSession, endpoint, openSession, type SessionHooks } from './connect.js';
 import { ConnectionLostError, RejectedError, TimeoutError, type TsmqttError } from './errors.js';
+import { MessageGate } from './message-gate.js';
 import { reasonText } from './reason-codes.js';
-import { topicMatches } from './topics.js';
 
 export interface ReceivedMessage {
   topic: string;
@@ -25,6 +25,7 @@ export interface GrantedSubscription {
 export interface SubscribeHooks extends SessionHooks {
   onConnected?: () => void;
   onSubscribed?: (granted: GrantedSubscription[]) => void;
+  onUnsubscribed?: (filters: string[]) => void;
   /** Prints one message. A returned promise holds back further messages (and their acks). */
   onMessage: (message: ReceivedMessage) => void | Promise<void>;
   onWarning?: (text: string) => void;
@@ -50,140 +51,289 @@ function toMessage(topic: string, payload: Buffer, packet: IPublishPacket): Rece
   return message;
 }
 
-/** Decides, per message, whether it is printed and whether the run is complete. */
-export class MessageGate {
-  private counted = 0;
-  constructor(private readonly config: SubscribeConfig) {}
+/** mosquitto's default in-flight window: -C below it caps the MQTT 5 receive maximum at -C. */
+export const DEFAULT_IN_FLIGHT = 20;
 
-  /** Messages dropped here are neither printed nor counted for -C, as in mosquitto_sub. */
-  accepts(message: ReceivedMessage): boolean {
-    if (this.config.noRetained && message.retain) return false;
-    return !this.config.filterOut.some((f) => topicMatches(f, message.topic));
-  }
+/**
+ * With -C N under MQTT 5, the broker need not have more than N unacknowledged messages in flight
+ * to us, as mosquitto_sub does for N < 20. A receive maximum the user set explicitly wins.
+ */
+export function capReceiveMaximum(connection: ConnectionConfig, subscribe: SubscribeConfig): ConnectionConfig {
+  const { count } = subscribe;
+  if (connection.protocolVersion !== 5 || count === undefined || count >= DEFAULT_IN_FLIGHT) return connection;
+  if (connection.receiveMaximum !== undefined) return connection;
+  return { ...connection, receiveMaximum: count };
+}
 
-  /** Records a printed message; true once -C is reached. */
-  countAndCheckDone(): boolean {
-    this.counted++;
-    return this.config.count !== undefined && this.counted >= this.config.count;
-  }
+/** The per-filter SUBSCRIBE options: -q, and under MQTT 5 retain-as-published and retain handling. */
+export function subscriptionOptions(subscribe: SubscribeConfig, protocolVersion: number): IClientSubscribeOptions {
+  const options: IClientSubscribeOptions = { qos: subscribe.qos };
+  if (protocolVersion !== 5) return options;
+  if (subscribe.retainAsPublished) options.rap = true;
+  // -R: ask the broker not to send retained messages at all (retain handling 2), as mosquitto_sub
+  // does; but --remove-retained needs to see them to clear them.
+  if (subscribe.noRetained && !subscribe.removeRetained) options.rh = 2;
+  return options;
 }
 
 /**
- * Connects, subscribes and hands messages to hooks.onMessage until -C, -E, -W or the signal ends
- * the run. Resolves when the job is done (including an interrupt after connecting: a normal
- * DISCONNECT, so no will), rejects with a typed error otherwise.
+ * While a slow reader holds the socket reads, the broker's PINGRESPs wait unread behind the held
+ * messages and MQTT.js would give up on the connection after 1.5 keepalives. Until the reader
+ * catches up, keep telling the broker we are alive and keep MQTT.js's timer from firing.
+ */
+function keepAliveWhileHeld(client: MqttClient, keepaliveSec: number): () => void {
+  if (keepaliveSec <= 0) return () => {};
+  const timer = setInterval(() => {
+    client.sendPing();
+    client.reschedulePing(true);
+  }, keepaliveSec * 500);
+  return () => clearInterval(timer);
+}
+
+/** Passed to MQTT.js for a message that was not printed: it then sends no PUBACK/PUBCOMP. */
+const NOT_HANDLED = new Error('message not handled: the run is ending');
+
+/**
+ * Connects, subscribes (then unsubscribes -U) and hands messages to hooks.onMessage until -C, -E,
+ * -W, --retained-only or the signal ends the run. Resolves when the job is done (including an
+ * interrupt after connecting: a normal DISCONNECT, so no will), rejects with a typed error
+ * otherwise. A message is acknowledged only once it has been handed over (written, when
+ * onMessage returns a promise); one that arrives while the run ends is not acknowledged, so a kept
+ * session gets it again.
  */
 export function runSubscribe(run: SubscribeRun): Promise<void> {
-  const { connection, subscribe, hooks } = run;
+  const { subscribe, hooks } = run;
+  const connection = capReceiveMaximum(run.connection, subscribe);
   const stop = new AbortController();
   run.signal?.addEventListener('abort', () => stop.abort(run.signal!.reason), { once: true });
 
   return new Promise<void>((resolve, reject) => {
     let client: MqttClient | undefined;
-    let finished = false;
+    /** CONNACK has been processed and openSession has handed the session over. */
+    let connected = false;
+    /** The run is over: no more messages are handled; clears and DISCONNECT are under way. */
+    let closing = false;
+    let settled = false;
     let timer: NodeJS.Timeout | undefined;
+    const clearsPending = new Set<string>();
+    const clearsFailed: string[] = [];
+    let clearsDone: (() => void) | undefined;
 
-    const finish = (error?: TsmqttError): void => {
-      if (finished) return;
-      finished = true;
+    const settle = (error?: TsmqttError): void => {
+      if (settled) return;
+      settled = true;
       if (timer) clearTimeout(timer);
-      if (!client) {
-        if (error) reject(error);
-        else resolve();
+      if (error) reject(error);
+      else resolve();
+    };
+
+    const clearFailure = (): TsmqttError | undefined => {
+      const failed = [...clearsFailed, ...clearsPending];
+      if (failed.length === 0) return undefined;
+      const list = failed.map((t) => `'${t}'`).join(', ');
+      return new RejectedError(`could not clear ${failed.length} retained message(s): ${list}`);
+    };
+
+    /** Ends the run: waits for --remove-retained's acknowledgements, then disconnects. */
+    const finish = (error?: TsmqttError): void => {
+      if (closing) return;
+      closing = true;
+      const c = client;
+      if (!c) {
+        settle(error);
         return;
       }
-      client.removeAllListeners('close');
-      const closing = client.connected
-        ? closeSession(client, connection.disconnectProperties)
-        : Promise.resolve(client.end(true)).then(() => {});
-      closing.then(() => (error ? reject(error) : resolve()), () => (error ? reject(error) : resolve()));
+      const cleared = new Promise<void>((r) => {
+        clearsDone = r;
+        if (clearsPending.size === 0 || !c.connected) r();
+      });
+      cleared
+        .then(() => (c.connected ? closeSession(c, connection.disconnectProperties) : Promise.resolve(void c.end(true))))
+        .then(
+          () => settle(error ?? clearFailure()),
+          () => settle(error ?? clearFailure()),
+        );
     };
 
     if (subscribe.timeoutSec !== undefined) {
       const seconds = subscribe.timeoutSec;
       timer = setTimeout(() => {
         const error = new TimeoutError(`timed out after ${seconds} s`);
-        if (client) finish(error);
-        else {
+        if (!connected) {
           // Still connecting: abort the attempt, which rejects openSession below.
-          finished = true;
           stop.abort('timeout');
-          reject(error);
-        }
+          settle(error);
+        } else if (closing) {
+          // Acknowledgements of cleared retained messages never came: give up on them.
+          client?.end(true);
+          settle(error);
+        } else finish(error);
       }, seconds * 1000);
     }
 
-    const subscribeAll = (c: MqttClient): void => {
-      const request = Object.fromEntries(subscribe.filters.map((f) => [f, { qos: subscribe.qos }]));
-      c.subscribe(request, subscribe.properties ? { properties: subscribe.properties } : {}, (err, granted) => {
-        if (finished) return;
-        if (err && !granted) {
-          finish(new RejectedError(`subscribing failed: ${err.message}`));
-          return;
+    const clearRetained = (c: MqttClient, topic: string): void => {
+      clearsPending.add(topic);
+      c.publish(topic, Buffer.alloc(0), { qos: 1, retain: true }, (err) => {
+        clearsPending.delete(topic);
+        if (err) {
+          clearsFailed.push(topic);
+          const code = (err as Error & { code?: unknown }).code;
+          const why = typeof code === 'number' && code >= 128 ? `${reasonText(code)} (reason code ${code})` : err.message;
+          hooks.onWarning?.(`could not clear the retained message on '${topic}': ${why}`);
         }
-        const results: GrantedSubscription[] = (granted ?? []).map((g) => ({ filter: g.topic, code: g.qos }));
+        if (clearsPending.size === 0) clearsDone?.();
+      });
+    };
+
+    const subscribeAll = (c: MqttClient): void => {
+      const { filters, unsubscribe } = subscribe;
+      // -E waits for every acknowledgement; with only -U there is nothing to wait for after them.
+      let outstanding = (filters.length > 0 ? 1 : 0) + (unsubscribe.length > 0 ? 1 : 0);
+      const acknowledged = (): void => {
+        outstanding--;
+        if (outstanding === 0 && (subscribe.exitAfterSubscribe || filters.length === 0)) finish();
+      };
+      const onSuback = (codes: readonly number[]): void => {
+        const results: GrantedSubscription[] = filters.map((filter, i) => ({ filter, code: codes[i] ?? 128 }));
         const denied = results.filter((g) => g.code >= 128);
-        if (denied.length > 0 && denied.length === results.length) {
+        if (denied.length === results.length) {
           finish(new RejectedError(`the broker refused every subscription: ${describeDenied(denied)}`));
           return;
         }
         if (denied.length > 0) hooks.onWarning?.(`the broker refused some subscriptions: ${describeDenied(denied)}`);
         hooks.onSubscribed?.(results);
-        if (subscribe.exitAfterSubscribe) finish();
-      });
+        acknowledged();
+      };
+      const onUnsuback = (codes: readonly number[]): void => {
+        const refused = unsubscribe.map((filter, i) => ({ filter, code: codes[i] ?? 0 })).filter((u) => u.code >= 128);
+        if (refused.length > 0) hooks.onWarning?.(`the broker refused to unsubscribe: ${describeDenied(refused)}`);
+        hooks.onUnsubscribed?.(unsubscribe);
+        acknowledged();
+      };
+      // The acknowledgements are taken as MQTT.js reads them, not from its callbacks: the
+      // SUBSCRIBE callback runs a promise later, after the retained messages that follow the SUBACK
+      // in the same read, which -E must not print (mosquitto_sub does not) and the spinner must
+      // not see before "subscribed".
+      let subscribeId: number | undefined;
+      let unsubscribeId: number | undefined;
+      const onSend = (packet: Packet): void => {
+        if (packet.cmd === 'subscribe') subscribeId = packet.messageId;
+        else if (packet.cmd === 'unsubscribe') unsubscribeId = packet.messageId;
+      };
+      const onReceive = (packet: Packet): void => {
+        if (closing) return;
+        if (packet.cmd === 'suback' && packet.messageId === subscribeId) onSuback(packet.granted as number[]);
+        else if (packet.cmd === 'unsuback' && packet.messageId === unsubscribeId) onUnsuback(packet.granted ?? []);
+      };
+      c.on('packetsend', onSend);
+      c.on('packetreceive', onReceive);
+      const failed = (what: string) => (err: Error | null | undefined): void => {
+        // MQTT.js reports refusals in the SUBACK as errors too; those were handled from the packet.
+        if (!err || closing || (what === 'subscribing' ? subscribeId : unsubscribeId) !== undefined) return;
+        finish(new RejectedError(`${what} failed: ${err.message}`));
+      };
+      if (filters.length > 0) {
+        const options = subscriptionOptions(subscribe, connection.protocolVersion);
+        c.subscribe(
+          Object.fromEntries(filters.map((f) => [f, { ...options }])),
+          subscribe.properties ? { properties: subscribe.properties } : {},
+          failed('subscribing'),
+        );
+      }
+      // After the SUBSCRIBE, in the same order mosquitto_sub sends them, on every CONNACK.
+      if (unsubscribe.length > 0) {
+        c.unsubscribe(
+          unsubscribe,
+          subscribe.unsubscribeProperties ? { properties: subscribe.unsubscribeProperties } : {},
+          failed('unsubscribing'),
+        );
+      }
     };
 
     const listen = (c: MqttClient): void => {
       const gate = new MessageGate(subscribe);
-      let pending: void | Promise<void>;
+      // What handleMessage does with the message the 'message' listener has just judged.
+      let next: 'ack' | 'hold' | Promise<void> = 'ack';
+      let endAfterAck = false;
       c.on('message', (topic, payload, packet) => {
-        pending = undefined;
-        if (finished) return;
+        next = 'hold';
+        endAfterAck = false;
+        if (closing) return;
         const message = toMessage(topic, payload, packet);
-        if (!gate.accepts(message)) return;
-        const done = gate.countAndCheckDone();
-        pending = hooks.onMessage(message);
-        if (done) {
-          if (pending) pending.then(() => finish(), () => finish());
-          else finish();
+        const verdict = gate.judge(message);
+        if (verdict.stop) {
+          finish();
+          return;
         }
+        if (verdict.clear) clearRetained(c, topic);
+        next = (verdict.print ? hooks.onMessage(message) : undefined) ?? 'ack';
+        endAfterAck = verdict.last;
       });
       // MQTT.js calls handleMessage right after emitting 'message' and reads no further packet
       // (nor acknowledges this one) until its callback runs: that is our back-pressure valve.
+      // Calling back with an error makes it go on without acknowledging.
       c.handleMessage = (_packet, callback) => {
-        const wait = pending;
-        pending = undefined;
-        if (wait) wait.then(() => callback(), (e: Error) => callback(e));
-        else callback();
+        const what = next;
+        const end = endAfterAck;
+        next = 'ack';
+        endAfterAck = false;
+        const handled = (): void => {
+          callback();
+          // After the callback, so the acknowledgement is written before the DISCONNECT.
+          if (end) finish();
+        };
+        if (what === 'hold') callback(NOT_HANDLED);
+        else if (what === 'ack') handled();
+        else {
+          const release = keepAliveWhileHeld(c, connection.keepalive);
+          what.then(
+            () => {
+              release();
+              handled();
+            },
+            (e: Error) => {
+              release();
+              callback(e);
+            },
+          );
+        }
       };
     };
-    openSession(connection, hooks, stop.signal, (c) => listen(c)).then(
+    // Messages of a kept session may arrive (and end the run) before openSession resolves, so
+    // the client is known from the start.
+    const prepare = (c: MqttClient): void => {
+      client = c;
+      listen(c);
+    };
+    openSession(connection, hooks, stop.signal, prepare).then(
       ({ client: c }) => {
-        if (finished) {
+        connected = true;
+        if (settled) {
           c.end(true);
           return;
         }
-        client = c;
-        hooks.onConnected?.();
-        stop.signal.addEventListener('abort', () => finish(), { once: true });
-        // Once the run is finished, a reset while closing is no news to the user.
+        // Once the run is closing, a reset while the socket goes down is no news to the user.
         c.on('error', (err) => {
-          if (!finished) hooks.onWarning?.(err.message);
+          if (!closing) hooks.onWarning?.(err.message);
         });
-        c.once('close', () => finish(new ConnectionLostError(`connection to ${endpoint(connection)} lost`)));
+        c.once('close', () => {
+          if (closing) clearsDone?.();
+          else finish(new ConnectionLostError(`connection to ${endpoint(connection)} lost`));
+        });
+        if (closing) return;
+        hooks.onConnected?.();
+        if (stop.signal.aborted) {
+          finish();
+          return;
+        }
+        stop.signal.addEventListener('abort', () => finish(), { once: true });
         subscribeAll(c);
       },
-      (err: TsmqttError) => {
-        if (finished) return;
-        finished = true;
-        if (timer) clearTimeout(timer);
-        reject(err);
-      },
+      (err: TsmqttError) => settle(err),
     );
-
   });
 }
 
-function describeDenied(denied: GrantedSubscription[]): string {
+function describeDenied(denied: Array<{ filter: string; code: number }>): string {
   return denied.map((g) => `'${g.filter}' (${reasonText(g.code)})`).join(', ');
 }

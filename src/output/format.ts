@@ -1,5 +1,6 @@
 import type { ReceivedMessage } from '../core/subscribe.js';
 import type { Timestamp } from './clock.js';
+import { jsonLine } from './ndjson.js';
 import { compileTemplate } from './template.js';
 
 export interface OutputOptions {
@@ -8,7 +9,9 @@ export interface OutputOptions {
   verbose: boolean;
   /** -N: no newline after each message. */
   noEol: boolean;
-  /** --pretty: multi-line %j / %J. */
+  /** --json: one JSON object per line (the CLI refuses it together with -F, -v or -N). */
+  json?: boolean;
+  /** --pretty: multi-line %j / %J, and multi-line --json. */
   pretty?: boolean;
   /** Told about a -F conversion that could not be printed (%J of a payload that is not JSON). */
   onWarning?: (text: string) => void;
@@ -31,6 +34,10 @@ const SPACE = Buffer.from(' ');
  */
 export function makeFormatter(options: OutputOptions): MessageFormatter {
   const eol = options.noEol ? [] : [NEWLINE];
+  if (options.json) {
+    const pretty = options.pretty === true;
+    return (m, now) => jsonLine(m, new Date(now.sec * 1000 + Math.floor(now.nsec / 1e6)), pretty);
+  }
   if (options.format !== undefined) {
     return compileTemplate(options.format, {
       pretty: options.pretty ?? false,

@@ -80,8 +80,13 @@ export function startLineProgress(
     stop(succeeded) {
       stopped = true;
       if (timer) clearInterval(timer);
-      if (!spinner) return;
-      if (succeeded) spinner.succeed(summaryText(progress, acknowledges, (Date.now() - started) / 1000));
+      const summary = summaryText(progress, acknowledges, (Date.now() - started) / 1000);
+      // A short run can end before ora has loaded: the summary is still owed.
+      if (!spinner) {
+        if (succeeded) stream.write(`${summary}\n`);
+        return;
+      }
+      if (succeeded) spinner.succeed(summary);
       else spinner.stop();
     },
   };

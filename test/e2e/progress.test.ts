@@ -22,8 +22,16 @@ after(async () => {
   await broker?.stop();
 });
 
-/** Runs tspub on a pseudo-terminal of 80x24 and types `typed` into it. */
-function onTerminal(args: string[], typed: string): Promise<{ code: number | null; output: string }> {
+/**
+ * Runs tspub on a pseudo-terminal of 80x24 and types `typed` into it; `thenTyped` follows once
+ * the terminal shows `waitFor`.
+ */
+function onTerminal(
+  args: string[],
+  typed: string,
+  waitFor?: RegExp,
+  thenTyped = '',
+): Promise<{ code: number | null; output: string }> {
   const quoted = args.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
   const child = spawn('script', ['-qfec', `stty cols 80 rows 24; exec '${process.execPath}' '${BIN}' ${quoted}`, '/dev/null'], {
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -31,7 +39,14 @@ function onTerminal(args: string[], typed: string): Promise<{ code: number | nul
   });
   children.push(child);
   let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  let waiting = waitFor !== undefined;
+  child.stdout!.on('data', (d: Buffer) => {
+    output += d.toString();
+    if (waiting && waitFor!.test(output)) {
+      waiting = false;
+      child.stdin!.write(thenTyped);
+    }
+  });
   child.stdin!.write(typed);
   const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
   return new Promise((resolvePromise) => {
@@ -46,7 +61,13 @@ describe('progress on a terminal', { skip }, () => {
   test('typed lines are all published (ora does not swallow stdin); progress and a summary on stderr', async () => {
     const sub = await subscriber(broker, 'mosquitto_sub', ['-t', 'tty/lines', '-C', '3', '-W', '20', '-v']);
     // ^D at the start of a line is the terminal's end of input.
-    const r = await onTerminal(['-h', broker.host, '-p', String(broker.port), '-t', 'tty/lines', '-l', '-q', '1'], 'first\nsecond\nthird\n\u0004');
+    // The rest is typed once the progress line is up, so the run cannot end before ora has loaded.
+    const r = await onTerminal(
+      ['-h', broker.host, '-p', String(broker.port), '-t', 'tty/lines', '-l', '-q', '1'],
+      'first\n',
+      /publishing: \d+ sent/,
+      'second\nthird\n\u0004',
+    );
     assert.equal(r.code, 0, r.output);
     assert.equal((await sub.done).stdout.toString(), 'tty/lines first\ntty/lines second\ntty/lines third\n');
     assert.match(r.output, /publishing: \d+ sent, \d+ acknowledged, \d+ msg\/s/);
