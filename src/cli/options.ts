@@ -112,7 +112,7 @@ export const publishOptions: OptionSpec[] = [
 export const publishFlowOptions: OptionSpec[] = [
   { key: 'repeat', long: 'repeat', value: 'COUNT', group: 'Publish', describe: 'publish the message COUNT times, each after the previous one completed' },
   { key: 'repeat-delay', long: 'repeat-delay', value: 'SECONDS', group: 'Publish', describe: 'wait SECONDS (fractions allowed) between repeated messages' },
-  { key: 'max-inflight', short: 'M', long: 'max-inflight', value: 'COUNT', group: 'Publish', describe: 'most QoS 1/2 messages awaiting acknowledgement at once, 1 to 65535 (default: 20)' },
+  { key: 'max-inflight', short: 'M', long: 'max-inflight', value: 'COUNT', group: 'Publish', describe: 'most QoS 1/2 messages awaiting acknowledgement at once, 1 to 65535 (default: 100 at QoS 1, 20 at QoS 2)' },
 ];
 
 export const subscribeOptions: OptionSpec[] = [

@@ -42,6 +42,9 @@ export function toClientOptions(config: ConnectionConfig): IClientOptions {
     // A PINGREQ every keepalive interval, rather than a timer re-armed for every acknowledgement
     // (hundreds of thousands on a long tspub -l stream).
     reschedulePings: false,
+    // MQTT.js traces every step through the debug package, whose enabled-check alone costs more
+    // per acknowledgement than handling it; -d has its own per-packet lines.
+    log: () => {},
   };
   if (config.username !== undefined) options.username = config.username;
   if (config.password !== undefined) options.password = config.password;

@@ -183,9 +183,12 @@ describe('tspub streaming and repeat options', () => {
     assert.deepEqual(parsePublishConfig({ topic: 't', 'stdin-line': true }).source, { kind: 'lines' });
     assert.throws(() => parsePublishConfig({ topic: 't', 'stdin-line': true, 'stdin-file': true }), /only one message source: one of -m, -n, -f, -s, -l/);
   });
-  test('defaults: one message, no delay, 20 in flight', () => {
+  test('defaults: one message, no delay; 100 in flight at QoS 1, 20 at QoS 2 (as mosquitto_pub)', () => {
     const c = parsePublishConfig({ topic: 't', message: 'x' });
-    assert.deepEqual([c.repeat, c.repeatDelayMs, c.maxInflight], [1, 0, 20]);
+    assert.deepEqual([c.repeat, c.repeatDelayMs], [1, 0]);
+    assert.equal(parsePublishConfig({ topic: 't', 'stdin-line': true, qos: '1' }).maxInflight, 100);
+    assert.equal(parsePublishConfig({ topic: 't', 'stdin-line': true, qos: '2' }).maxInflight, 20);
+    assert.equal(parsePublishConfig({ topic: 't', 'stdin-line': true, qos: '2', 'max-inflight': '7' }).maxInflight, 7);
   });
   test('--repeat, --repeat-delay (fractions, 0 allowed), -M', () => {
     const c = parsePublishConfig({ topic: 't', message: 'x', repeat: '3', 'repeat-delay': '0.25', 'max-inflight': '65535' });
