@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Broker } from './broker.js';
 
-export type Tool = 'tspub' | 'tssub' | 'mosquitto_pub' | 'mosquitto_sub';
+/** 'mqttjs' is MQTT.js's own CLI (`mqtt pub|sub`), shipped inside our mqtt dependency: a peer to compare with. */
+export type Tool = 'tspub' | 'tssub' | 'mosquitto_pub' | 'mosquitto_sub' | 'mqttjs';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 /** An empty config folder, so a developer's own ~/.config/tspub never leaks into a test. */
@@ -36,6 +37,7 @@ export interface SpawnOptions {
 
 function command(tool: Tool): [string, string[]] {
   if (tool === 'tspub' || tool === 'tssub') return [process.execPath, [join(ROOT, 'bin', `${tool}.js`)]];
+  if (tool === 'mqttjs') return [process.execPath, [join(ROOT, 'node_modules', 'mqtt', 'build', 'bin', 'mqtt.js')]];
   return [tool, []];
 }
 
