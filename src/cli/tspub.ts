@@ -1,6 +1,7 @@
 import { parseConnectionConfig, parsePublishConfig, PUBLISHER_PROPERTY_COMMANDS } from '../core/config.js';
 import { runPublish, type PublishHooks } from '../core/publish.js';
 import { startLineProgress, type LineProgressDisplay } from '../output/progress.js';
+import { colorLevel } from '../output/terminal.js';
 import { processIO, type CliIO } from './io.js';
 import { loadCommandLine } from './invocation.js';
 import { runCommand, type RunContext } from './run.js';
@@ -28,9 +29,11 @@ export async function tspub(argv: readonly string[], io: CliIO): Promise<number>
     };
     if (context.debug) hooks.debug = (line) => io.stderr.write(`${line}\n`);
     // Progress only where a person watches: stderr a terminal, and no -d lines to interleave.
-    if (io.stderrIsTTY && !context.debug && !context.quiet) {
+    // A dumb terminal cannot redraw a line; colour follows NO_COLOR/FORCE_COLOR as tssub's does.
+    if (io.stderrIsTTY && io.env['TERM'] !== 'dumb' && !context.debug && !context.quiet) {
+      const color = colorLevel('auto', true, io.env) > 0;
       hooks.onStream = (live) => {
-        progress = startLineProgress(io.stderr, live, publish.qos > 0);
+        progress = startLineProgress(io.stderr, live, publish.qos > 0, color);
       };
     }
     const signals = trapSignals();

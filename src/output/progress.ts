@@ -36,6 +36,7 @@ export function startLineProgress(
   stream: Writable,
   progress: Readonly<StreamProgress>,
   acknowledges: boolean,
+  color: boolean,
 ): LineProgressDisplay {
   const started = Date.now();
   let lastAt = started;
@@ -65,6 +66,7 @@ export function startLineProgress(
         stream: stream as NodeJS.WritableStream,
         discardStdin: false,
         hideCursor: false,
+        color: color ? 'cyan' : false,
         isEnabled: true,
         text: progressText(progress, acknowledges, 0),
       }).start();
@@ -86,8 +88,10 @@ export function startLineProgress(
         if (succeeded) stream.write(`${summary}\n`);
         return;
       }
-      if (succeeded) spinner.succeed(summary);
-      else spinner.stop();
+      // ora's own success mark is green whatever `color` says; a plain mark keeps NO_COLOR's word.
+      if (!succeeded) spinner.stop();
+      else if (color) spinner.succeed(summary);
+      else spinner.stopAndPersist({ symbol: '✔', text: summary });
     },
   };
 }
