@@ -185,7 +185,9 @@ describe('chalk and ora are loaded lazily', () => {
       const code = readFileSync(file, 'utf8');
       for (const marker of markers) assert.ok(!code.includes(marker), `${file} (loaded at start) contains ${marker}`);
     }
-    const lazy = dynamicImports(join(dist, 'tssub.js'));
+    // The import() calls may sit in a chunk shared with tspub; what matters is that the code
+    // loaded at start reaches chalk and ora only through them.
+    const lazy = [...seen].flatMap(dynamicImports);
     assert.ok(lazy.length >= 2, 'two dynamic imports');
     const chunks = readdirSync(join(dist, 'chunks')).filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(dist, 'chunks', f), 'utf8'));
     for (const marker of markers) assert.ok(chunks.some((c) => c.includes(marker)), `some chunk contains ${marker}`);
