@@ -30,6 +30,9 @@ export function toClientOptions(config: ConnectionConfig): IClientOptions {
     reconnectPeriod: 0,
     connectTimeout: config.connectTimeoutMs,
     resubscribe: false,
+    // MQTT.js's default builds mqtt-packet's cache of 65,536 two-byte Buffers before the first
+    // packet; collecting that garbage cost more than the whole rest of a one-shot publish.
+    writeCache: false,
   };
   if (config.username !== undefined) options.username = config.username;
   if (config.password !== undefined) options.password = config.password;
