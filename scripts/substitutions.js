@@ -1,14 +1,14 @@
-// Build-time substitutions: modules the bundle takes from scripts/shims/ instead of node_modules,
-// each because the original does work at import that a tsmqtt run does not need. Each shim says
-// why it is equivalent; test/unit/substitutions.test.ts checks it against the original.
+// Build-time substitutions (esbuild plugins), each because the original does work at start-up that a
+// tsmqtt run does not need. Each shim says why it is equivalent; test/unit/substitutions.test.ts
+// checks it against the original.
+import { builtinModules, createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const shimDir = fileURLToPath(new URL('./shims/', import.meta.url));
 
-/** Bare specifier -> shim file. */
+/** Bare specifier -> file in scripts/shims/, used wherever the dependency bundles import it. */
 export const substitutions = {
-  mqtt: 'mqtt.js',
   'readable-stream': 'readable-stream.cjs',
   'worker-timers': 'worker-timers.cjs',
   'lru-cache': 'lru-cache.cjs',
@@ -17,53 +17,111 @@ export const substitutions = {
 
 /**
  * Modules whose default export is a function and whose import is costly, evaluated on the first
- * call of that function instead of at start-up: same function, same results, paid only when used.
- * - yargs: `--help` and `--version` are answered before any parser is built (cli/program.ts).
- * - string-width (three copies, under yargs, cliui and wrap-ansi): compiles Unicode property
- *   regexes and loads ICU's segmenter at import (~35 ms), for yargs' own help layout, which
- *   tsmqtt does not use.
+ * call of that function instead: same function, same results, paid only when used.
+ * - string-width (three copies, under yargs, cliui and wrap-ansi) compiles Unicode property regexes
+ *   and loads ICU's segmenter at import (~35 ms here), for yargs' own help layout, which tsmqtt does
+ *   not use.
+ * - ora (and its own string-width): only a run on a terminal shows a spinner.
  */
-export const lazyDefaults = ['yargs', 'string-width'];
+export const lazyDefaults = ['string-width', 'ora'];
 
-export const substitutionPlugin = {
-  name: 'tsmqtt-substitutions',
+/**
+ * The big dependencies live in files of their own, dist/deps/NAME.cjs, built from scripts/deps/NAME.js
+ * and loaded by the commands on first use, so that a run parses and evaluates only what it needs:
+ * `--help` and `--version` neither; a publish both, after its command line was checked.
+ */
+export const deferredDependencies = ['yargs', 'mqtt'];
+
+/**
+ * Node built-in modules the commands import but not every run uses: crypto (a random MQTT 3.1 client
+ * id), fs/promises (-f), net and tls (not for --help), readline. Loading crypto, net and fs/promises
+ * costs ~11 ms here; the commands get an object whose properties load the module on first read.
+ */
+export const lazyBuiltins = ['crypto', 'fs/promises', 'net', 'tls', 'readline', 'dns'];
+
+const requireHere = createRequire(import.meta.url);
+
+/** CommonJS source of a stand-in for a built-in module: one getter per export, loading on first read. */
+export function lazyBuiltinSource(name) {
+  const names = Object.keys(requireHere(`node:${name}`)).filter((key) => key !== 'default');
+  return (
+    'let real;\n' +
+    `const load = () => (real ??= require(${JSON.stringify(`node:${name}`)}));\n` +
+    `for (const name of ${JSON.stringify(names)}) {\n` +
+    '  Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });\n' +
+    '}\n'
+  );
+}
+
+async function resolveNormally(build, args) {
+  return build.resolve(args.path, {
+    kind: args.kind,
+    resolveDir: args.resolveDir,
+    importer: args.importer,
+    pluginData: 'inner',
+  });
+}
+
+/** For every bundle: the commands and their dependencies. */
+export const dependencyPlugin = {
+  name: 'tsmqtt-dependency-substitutions',
   setup(build) {
-    build.onResolve({ filter: /^[^./]/ }, (args) => {
-      // A shim that wraps the original imports it under its own name.
-      if (!Object.hasOwn(substitutions, args.path) || args.importer.startsWith(shimDir)) return undefined;
-      return { path: shimDir + substitutions[args.path] };
-    });
     build.onResolve({ filter: /^[^./]/ }, async (args) => {
-      if (!lazyDefaults.includes(args.path) || args.pluginData === 'inner') return undefined;
-      const { path, errors } = await build.resolve(args.path, {
-        kind: args.kind,
-        resolveDir: args.resolveDir,
-        importer: args.importer,
-        pluginData: 'inner',
-      });
-      return errors.length > 0 ? { errors } : { path, namespace: 'tsmqtt-lazy' };
+      if (args.pluginData === 'inner') return undefined;
+      if (Object.hasOwn(substitutions, args.path)) {
+        // A shim that wraps the original imports it under its own name.
+        if (args.importer.startsWith(shimDir)) return undefined;
+        return { path: shimDir + substitutions[args.path] };
+      }
+      if (lazyDefaults.includes(args.path)) {
+        const { path, errors } = await resolveNormally(build, args);
+        return errors.length > 0 ? { errors } : { path, namespace: 'tsmqtt-lazy' };
+      }
+      return undefined;
     });
     build.onLoad({ filter: /.*/, namespace: 'tsmqtt-lazy' }, (args) => ({
       contents:
-        `let real;\n` +
-        `export default function lazyDefault(...args) {\n` +
+        'let real;\n' +
+        'export default function lazyDefault(...args) {\n' +
         `  real ??= require(${JSON.stringify(args.path)}).default;\n` +
-        `  return real(...args);\n` +
-        `}\n`,
+        '  return real(...args);\n' +
+        '}\n',
       resolveDir: dirname(args.path),
       loader: 'js',
     }));
-    // The mqtt shim names each part of MQTT.js it can offer; only the parts tsmqtt's code uses may
-    // end up evaluated. Marking them side-effect free lets esbuild drop the others.
-    build.onResolve({ filter: /^mqtt\// }, async (args) => {
-      if (args.importer !== `${shimDir}mqtt.js` || args.pluginData === 'inner') return undefined;
-      const { path, errors } = await build.resolve(args.path, {
-        kind: args.kind,
-        resolveDir: args.resolveDir,
-        importer: args.importer,
-        pluginData: 'inner',
-      });
-      return errors.length > 0 ? { errors } : { path, sideEffects: false };
+  },
+};
+
+/** For the two commands (dist/tspub.cjs, dist/tssub.cjs): yargs and mqtt come from dist/deps/. */
+export const commandPlugin = {
+  name: 'tsmqtt-deferred-dependencies',
+  setup(build) {
+    build.onResolve({ filter: /^(yargs|mqtt)$/ }, (args) =>
+      args.path === 'mqtt' ? { path: `${shimDir}mqtt.js` } : { path: args.path, namespace: 'tsmqtt-deferred' },
+    );
+    // yargs' default export is the factory the commands call once they parse a command line.
+    build.onLoad({ filter: /^yargs$/, namespace: 'tsmqtt-deferred' }, () => ({
+      contents:
+        'let real;\n' +
+        'export default function yargs(...args) {\n' +
+        "  real ??= require('tsmqtt-deps/yargs').default;\n" +
+        '  return real(...args);\n' +
+        '}\n',
+      loader: 'js',
+    }));
+    build.onResolve({ filter: /^(node:)?[a-z/_]+$/ }, (args) => {
+      const name = args.path.replace(/^node:/, '');
+      if (args.namespace === 'tsmqtt-lazy-builtin') return undefined;
+      if (!lazyBuiltins.includes(name) || !builtinModules.includes(name)) return undefined;
+      return { path: name, namespace: 'tsmqtt-lazy-builtin' };
     });
+    build.onLoad({ filter: /.*/, namespace: 'tsmqtt-lazy-builtin' }, (args) => ({
+      contents: lazyBuiltinSource(args.path),
+      loader: 'js',
+    }));
+    build.onResolve({ filter: /^tsmqtt-deps\// }, (args) => ({
+      path: `./deps/${args.path.slice('tsmqtt-deps/'.length)}.cjs`,
+      external: true,
+    }));
   },
 };

@@ -1,48 +1,42 @@
-// The `mqtt` entry point evaluates all of MQTT.js (connect() with every transport, stores, id
-// providers) at import. This stand-in exports the same names, each loading only its own module, and
-// only on first use: `--help` never evaluates MQTT.js, a TCP run never evaluates the WebSocket,
-// TLS or SOCKS code. The bundle contains only the parts that src/ names.
+// What the commands see as `mqtt`. The real entry point evaluates all of MQTT.js (connect() with
+// every transport, stores, id providers) at import. Here each export is a stand-in that loads
+// dist/deps/mqtt.cjs (scripts/deps/mqtt.js) the first time it is constructed, called or read: `--help`
+// never parses or evaluates MQTT.js, and no run evaluates the WebSocket, TLS or SOCKS code.
+// An import of a name not listed here fails the build: add it here and in scripts/deps/mqtt.js.
 
-/** A class (or object) whose module is evaluated the first time it is constructed or touched. */
-function lazy(load) {
-  let real;
-  const get = () => (real ??= load());
-  return new Proxy(function MqttLazy() {}, {
-    construct: (_, args, newTarget) => Reflect.construct(get(), args, newTarget),
-    apply: (_, self, args) => Reflect.apply(get(), self, args),
-    get: (_, key) => Reflect.get(get(), key),
-    has: (_, key) => Reflect.has(get(), key),
-    getPrototypeOf: () => Reflect.getPrototypeOf(get()),
+let deps;
+const load = () => (deps ??= require('tsmqtt-deps/mqtt'));
+
+/** A class whose module is evaluated the first time it is constructed or touched. */
+function lazyClass(name) {
+  const real = () => load()[name];
+  return new Proxy(function MqttLazyClass() {}, {
+    construct: (_, args, newTarget) => Reflect.construct(real(), args, newTarget),
+    apply: (_, self, args) => Reflect.apply(real(), self, args),
+    get: (_, key) => Reflect.get(real(), key),
+    has: (_, key) => Reflect.has(real(), key),
+    getPrototypeOf: () => Reflect.getPrototypeOf(real()),
   });
 }
 
 /** A plain object whose module is evaluated the first time it is read. */
-function lazyObject(load) {
-  let real;
-  const get = () => (real ??= load());
+function lazyObject(name) {
+  const real = () => load()[name];
   return new Proxy({}, {
-    get: (_, key) => Reflect.get(get(), key),
-    has: (_, key) => Reflect.has(get(), key),
-    ownKeys: () => Reflect.ownKeys(get()),
+    get: (_, key) => Reflect.get(real(), key),
+    has: (_, key) => Reflect.has(real(), key),
+    ownKeys: () => Reflect.ownKeys(real()),
     getOwnPropertyDescriptor: (_, key) => {
-      const descriptor = Reflect.getOwnPropertyDescriptor(get(), key);
+      const descriptor = Reflect.getOwnPropertyDescriptor(real(), key);
       return descriptor && { ...descriptor, configurable: true };
     },
   });
 }
 
-export const MqttClient = lazy(() => require('mqtt/lib/client').default);
+export const MqttClient = lazyClass('MqttClient');
 export const Client = MqttClient;
-export const Store = lazy(() => require('mqtt/lib/store').default);
-export const DefaultMessageIdProvider = lazy(() => require('mqtt/lib/default-message-id-provider').default);
-export const UniqueMessageIdProvider = lazy(() => require('mqtt/lib/unique-message-id-provider').default);
-export const KeepaliveManager = lazy(() => require('mqtt/lib/KeepaliveManager').default);
-export const ReasonCodes = lazyObject(() => require('mqtt/lib/handlers/ack').ReasonCodes);
-
-export function connect(...args) {
-  return require('mqtt/lib/connect/index').default(...args);
-}
-
-export function connectAsync(...args) {
-  return require('mqtt/lib/connect/index').connectAsync(...args);
-}
+export const Store = lazyClass('Store');
+export const DefaultMessageIdProvider = lazyClass('DefaultMessageIdProvider');
+export const UniqueMessageIdProvider = lazyClass('UniqueMessageIdProvider');
+export const KeepaliveManager = lazyClass('KeepaliveManager');
+export const ReasonCodes = lazyObject('ReasonCodes');

@@ -20,7 +20,6 @@ module.exports = {
   destroy: Stream.destroy,
   pipeline: Stream.pipeline,
   compose: Stream.compose,
-  promises: Stream.promises,
   Stream: Stream.Stream,
 };
 module.exports.default = module.exports;
