@@ -27,8 +27,9 @@ export const lazyDefaults = ['string-width', 'ora'];
 
 /**
  * The big dependencies live in files of their own, dist/deps/NAME.cjs, built from scripts/deps/NAME.js
- * and loaded by the commands on first use, so that a run parses and evaluates only what it needs:
- * `--help` and `--version` neither; a publish both, after its command line was checked.
+ * and loaded by the commands on first use (scripts/shims/deps-loader.cjs, which also keeps their
+ * compiled code between runs), so that a run parses and evaluates only what it needs: `--help` and
+ * `--version` neither; a publish both, after its command line was checked.
  */
 export const deferredDependencies = ['yargs', 'mqtt'];
 
@@ -120,8 +121,13 @@ export const commandPlugin = {
       loader: 'js',
     }));
     build.onResolve({ filter: /^tsmqtt-deps\// }, (args) => ({
-      path: `./deps/${args.path.slice('tsmqtt-deps/'.length)}.cjs`,
-      external: true,
+      path: args.path.slice('tsmqtt-deps/'.length),
+      namespace: 'tsmqtt-deps',
+    }));
+    build.onLoad({ filter: /.*/, namespace: 'tsmqtt-deps' }, (args) => ({
+      contents: `module.exports = require('./deps-loader.cjs')(${JSON.stringify(args.path)});\n`,
+      resolveDir: shimDir,
+      loader: 'js',
     }));
   },
 };

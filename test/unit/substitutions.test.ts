@@ -3,7 +3,10 @@
 // compare them. (End-to-end tests run the bundle itself.)
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { build } from 'esbuild';
 import { toClientOptions } from '../../src/core/connect.js';
@@ -191,6 +194,42 @@ describe('string-width, evaluated on first call', () => {
     const { default: realWidth } = await import('string-width');
     for (const s of ['', 'abc', '古池や', '👩‍👩‍👧', '\u001b[31mred\u001b[39m', 'e\u0301', '한국어', '\t']) {
       assert.equal(lazyWidth(s), realWidth(s), JSON.stringify(s));
+    }
+  });
+});
+
+describe('dist/deps/ loader: compiled code kept between runs', () => {
+  const loader = new URL('shims/deps-loader.cjs', scripts).pathname;
+
+  test('writes the cache at the first run, reuses it after, honours NODE_DISABLE_COMPILE_CACHE', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsmqtt-loader-'));
+    try {
+      mkdirSync(join(dir, 'deps'));
+      copyFileSync(loader, join(dir, 'deps-loader.cjs'));
+      writeFileSync(join(dir, 'deps', 'sample.cjs'), "exports.answer = (n) => n * 2; exports.file = __filename;\n");
+      const cache = join(dir, 'cache');
+      const run = (extra: NodeJS.ProcessEnv = {}): string => {
+        const code = `const m = require(${JSON.stringify(join(dir, 'deps-loader.cjs'))})('sample'); console.log(m.answer(21), m.file)`;
+        const r = spawnSync(process.execPath, ['-e', code], { env: { ...process.env, XDG_CACHE_HOME: cache, ...extra }, encoding: 'utf8' });
+        assert.equal(r.status, 0, r.stderr);
+        return r.stdout;
+      };
+      const cacheFiles = (): string[] =>
+        existsSync(cache) ? readdirSync(join(cache, 'tsmqtt', `v8-${process.version}-${process.arch}`)) : [];
+
+      assert.equal(run({ NODE_DISABLE_COMPILE_CACHE: '1' }), `42 ${join(dir, 'deps', 'sample.cjs')}\n`);
+      assert.deepEqual(cacheFiles(), []);
+      assert.equal(run(), `42 ${join(dir, 'deps', 'sample.cjs')}\n`);
+      const [written] = cacheFiles();
+      assert.match(written ?? '', /^sample-\d+-\d+\.bin$/);
+      const folder = join(cache, 'tsmqtt', `v8-${process.version}-${process.arch}`);
+      const before = statSync(join(folder, written!)).mtimeMs;
+      assert.equal(run(), `42 ${join(dir, 'deps', 'sample.cjs')}\n`);
+      // Accepted by V8, so not written again.
+      assert.equal(statSync(join(folder, written!)).mtimeMs, before);
+      assert.equal(statSync(folder).mode & 0o777, 0o700);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
