@@ -24,13 +24,25 @@ function cacheFolder() {
   return cacheDir;
 }
 
+/** FNV-1a of a path, in hex: a short stable key without loading node:crypto. */
+function hashOf(text) {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(16).padStart(8, '0');
+}
+
 function loadWithCodeCache(file) {
   const dir = cacheFolder();
   if (!dir) return require(file);
   const vm = require('node:vm');
   const source = fs.readFileSync(file, 'utf8');
   const { size, mtimeMs } = fs.statSync(file);
-  const cacheFile = path.join(dir, `${path.basename(file, '.cjs')}-${size}-${Math.trunc(mtimeMs)}.bin`);
+  // Two installations of tsmqtt (a global and a project one) keep separate entries.
+  const prefix = `${path.basename(file, '.cjs')}-${hashOf(file)}-`;
+  const cacheFile = path.join(dir, `${prefix}${size}-${Math.trunc(mtimeMs)}.bin`);
   let cachedData;
   try {
     cachedData = fs.readFileSync(cacheFile);
@@ -50,7 +62,6 @@ function loadWithCodeCache(file) {
         fs.writeFileSync(temporary, script.createCachedData(), { mode: 0o600 });
         fs.renameSync(temporary, cacheFile);
         // Data for an older copy of the file (an earlier version of tsmqtt) is of no further use.
-        const prefix = `${path.basename(file, '.cjs')}-`;
         for (const old of fs.readdirSync(dir)) {
           if (old.startsWith(prefix) && old.endsWith('.bin') && path.join(dir, old) !== cacheFile) fs.rmSync(path.join(dir, old), { force: true });
         }

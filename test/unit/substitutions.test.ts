@@ -221,7 +221,7 @@ describe('dist/deps/ loader: compiled code kept between runs', () => {
       assert.deepEqual(cacheFiles(), []);
       assert.equal(run(), `42 ${join(dir, 'deps', 'sample.cjs')}\n`);
       const [written] = cacheFiles();
-      assert.match(written ?? '', /^sample-\d+-\d+\.bin$/);
+      assert.match(written ?? '', /^sample-[0-9a-f]{8}-\d+-\d+\.bin$/);
       const folder = join(cache, 'tsmqtt', `v8-${process.version}-${process.arch}`);
       const before = statSync(join(folder, written!)).mtimeMs;
       assert.equal(run(), `42 ${join(dir, 'deps', 'sample.cjs')}\n`);
