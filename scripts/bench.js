@@ -295,11 +295,23 @@ async function countQueued(port, topic, qos, id, expected, env) {
   return r.stdout.split('\n').length - 1;
 }
 
+// mosquitto_pub -l at QoS 1 or 2 silently loses messages past 65,535 lines (16-bit message ids;
+// mosquitto-reference.md 4.3), so queues are filled in parts smaller than that.
+const FILL_PART = 50_000;
+
+/** Writes n numbered lines to `path`, and the same lines in parts of FILL_PART; returns the parts. */
 function writeLines(path, n) {
   const width = String(n).length;
   const lines = [];
   for (let i = 1; i <= n; i++) lines.push(`message ${String(i).padStart(width, '0')}`);
   writeFileSync(path, `${lines.join('\n')}\n`);
+  const parts = [];
+  for (let start = 0; start < n; start += FILL_PART) {
+    const part = `${path}.${parts.length}`;
+    writeFileSync(part, `${lines.slice(start, start + FILL_PART).join('\n')}\n`);
+    parts.push(part);
+  }
+  return parts;
 }
 
 /** Publishes `lines` lines with `publisher` -l into a queue and checks that every one arrived. */
@@ -313,11 +325,13 @@ async function publishThroughput(publisher, port, qos, linesFile, n, env) {
 }
 
 /** Queues `n` messages (published with mosquitto_pub -l), then times `subscriber` -C n draining them. */
-async function subscribeThroughput(subscriber, port, qos, linesFile, n, env, rss = false) {
+async function subscribeThroughput(subscriber, port, qos, parts, n, env, rss = false) {
   const topic = `bench/s/${++sessionCounter}`;
   const id = await openQueue(port, topic, qos, env);
-  const pub = await runTimed(['mosquitto_pub', '-h', '127.0.0.1', '-p', String(port), '-t', topic, '-q', String(qos), '-l'], { env, stdin: linesFile });
-  if (pub.code !== 0) fail(`mosquitto_pub -l exited with ${pub.code}: ${pub.stderr.trim()}`);
+  for (const part of parts) {
+    const pub = await runTimed(['mosquitto_pub', '-h', '127.0.0.1', '-p', String(port), '-t', topic, '-q', String(qos), '-l'], { env, stdin: part });
+    if (pub.code !== 0) fail(`mosquitto_pub -l exited with ${pub.code}: ${pub.stderr.trim()}`);
+  }
   const r = await runTimed(
     [...subscriber, '-h', '127.0.0.1', '-p', String(port), '-c', '-i', id, '-q', String(qos), '-t', topic, '-C', String(n), '-W', '120'],
     { env, stdout: 'null', rss },
@@ -375,7 +389,7 @@ async function main() {
   for (const tool of ['mosquitto', 'mosquitto_pub', 'mosquitto_sub']) {
     if (!has(tool)) fail(`${tool} is not installed (Debian/Ubuntu: apt-get install -y mosquitto mosquitto-clients)`);
   }
-  if (!existsSync(join(root, 'dist', 'tspub.js'))) fail('dist/ is missing: run npm run build (npm run bench does)');
+  if (!existsSync(join(root, 'dist', 'tspub.cjs'))) fail('dist/ is missing: run npm run build (npm run bench does)');
 
   tempDir = mkdtempSync(join(os.tmpdir(), 'tsmqtt-bench-'));
   timeBinary = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
@@ -435,21 +449,20 @@ async function main() {
 
   // 4. -C throughput.
   process.stderr.write(`bench: -C throughput, ${options.count} messages...\n`);
-  const countFile = join(tempDir, 'count.txt');
-  writeLines(countFile, options.count);
+  const countParts = writeLines(join(tempDir, 'count.txt'), options.count);
   const subRows = [];
   for (const qos of [0, 1]) {
-    const reference = await repeated(options.repeat, () => subscribeThroughput(['mosquitto_sub'], port, qos, countFile, options.count, env));
-    const ours = await repeated(options.repeat, () => subscribeThroughput([NODE, TSSUB], port, qos, countFile, options.count, env));
+    const reference = await repeated(options.repeat, () => subscribeThroughput(['mosquitto_sub'], port, qos, countParts, options.count, env));
+    const ours = await repeated(options.repeat, () => subscribeThroughput([NODE, TSSUB], port, qos, countParts, options.count, env));
     subRows.push({ qos, reference, ours });
   }
 
   // 5. Peak RSS while streaming.
   process.stderr.write(`bench: streaming peak RSS, ${options.stream} messages...\n`);
   const streamFile = join(tempDir, 'stream.txt');
-  writeLines(streamFile, options.stream);
+  const streamParts = writeLines(streamFile, options.stream);
   const streamRss = {};
-  const drain = async (sub) => (await subscribeThroughput(sub, port, 0, streamFile, options.stream, env, true));
+  const drain = async (sub) => await subscribeThroughput(sub, port, 0, streamParts, options.stream, env, true);
   streamRss.sub = { ours: await drain([NODE, TSSUB]), reference: await drain(['mosquitto_sub']) };
   const publishStream = async (pub) => {
     const r = await runTimed([...pub, ...target, '-t', 'bench/stream', '-l'], { env, stdin: streamFile, rss: true });

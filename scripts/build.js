@@ -4,15 +4,21 @@
 // Layout, for start-up time (see README, "Performance"):
 //   dist/tspub.cjs, dist/tssub.cjs   the commands: src/ plus the small dependencies; CommonJS, because
 //                                    an ES module entry costs Node 20 its ESM loader (~7 ms)
-//   dist/deps/yargs.cjs, mqtt.cjs    yargs and MQTT.js, each loaded on first use (scripts/deps/)
+//   dist/deps/yargs.cjs, mqtt.cjs    yargs and MQTT.js, each loaded on first use (scripts/deps/),
+//   dist/deps/mqtt-*.cjs             and the parts of MQTT.js imported by path (a transport)
 //
 // `node scripts/build.js --no-minify` keeps names readable for `node --cpu-prof`.
 import { build } from 'esbuild';
 import { readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { commandPlugin, dependencyPlugin, deferredDependencies } from './substitutions.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const mqttPkg = JSON.parse(readFileSync(new URL('../node_modules/mqtt/package.json', import.meta.url), 'utf8'));
+
+const requireHere = createRequire(import.meta.url);
+/** Parts of MQTT.js the commands import by path, each bundled into a deps file of its own. */
+const extraDependencies = new Map();
 
 // Without this, files of an earlier layout would stay and ship.
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
@@ -34,13 +40,6 @@ const common = {
 
 await build({
   ...common,
-  entryPoints: Object.fromEntries(deferredDependencies.map((name) => [name, `scripts/deps/${name}.js`])),
-  outdir: 'dist/deps',
-  plugins: [dependencyPlugin],
-});
-
-await build({
-  ...common,
   entryPoints: { tspub: 'src/cli/tspub.ts', tssub: 'src/cli/tssub.ts' },
   outdir: 'dist',
   define: {
@@ -48,5 +47,16 @@ await build({
     __TSMQTT_VERSION__: JSON.stringify(pkg.version),
     __MQTTJS_VERSION__: JSON.stringify(mqttPkg.version),
   },
-  plugins: [commandPlugin, dependencyPlugin],
+  plugins: [commandPlugin(extraDependencies), dependencyPlugin],
+});
+
+// After the commands, which name the parts of MQTT.js they import by path.
+await build({
+  ...common,
+  entryPoints: {
+    ...Object.fromEntries(deferredDependencies.map((name) => [name, `scripts/deps/${name}.js`])),
+    ...Object.fromEntries([...extraDependencies].map(([name, module]) => [name, requireHere.resolve(module)])),
+  },
+  outdir: 'dist/deps',
+  plugins: [dependencyPlugin],
 });

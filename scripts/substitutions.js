@@ -93,41 +93,54 @@ export const dependencyPlugin = {
   },
 };
 
-/** For the two commands (dist/tspub.cjs, dist/tssub.cjs): yargs and mqtt come from dist/deps/. */
-export const commandPlugin = {
-  name: 'tsmqtt-deferred-dependencies',
-  setup(build) {
-    build.onResolve({ filter: /^(yargs|mqtt)$/ }, (args) =>
-      args.path === 'mqtt' ? { path: `${shimDir}mqtt.js` } : { path: args.path, namespace: 'tsmqtt-deferred' },
-    );
-    // yargs' default export is the factory the commands call once they parse a command line.
-    build.onLoad({ filter: /^yargs$/, namespace: 'tsmqtt-deferred' }, () => ({
-      contents:
-        'let real;\n' +
-        'export default function yargs(...args) {\n' +
-        "  real ??= require('tsmqtt-deps/yargs').default;\n" +
-        '  return real(...args);\n' +
-        '}\n',
-      loader: 'js',
-    }));
-    build.onResolve({ filter: /^(node:)?[a-z/_]+$/ }, (args) => {
-      const name = args.path.replace(/^node:/, '');
-      if (args.namespace === 'tsmqtt-lazy-builtin') return undefined;
-      if (!lazyBuiltins.includes(name) || !builtinModules.includes(name)) return undefined;
-      return { path: name, namespace: 'tsmqtt-lazy-builtin' };
-    });
-    build.onLoad({ filter: /.*/, namespace: 'tsmqtt-lazy-builtin' }, (args) => ({
-      contents: lazyBuiltinSource(args.path),
-      loader: 'js',
-    }));
-    build.onResolve({ filter: /^tsmqtt-deps\// }, (args) => ({
-      path: args.path.slice('tsmqtt-deps/'.length),
-      namespace: 'tsmqtt-deps',
-    }));
-    build.onLoad({ filter: /.*/, namespace: 'tsmqtt-deps' }, (args) => ({
-      contents: `module.exports = require('./deps-loader.cjs')(${JSON.stringify(args.path)});\n`,
-      resolveDir: shimDir,
-      loader: 'js',
-    }));
-  },
-};
+/**
+ * For the two commands (dist/tspub.cjs, dist/tssub.cjs): yargs and mqtt come from dist/deps/. So
+ * does any part of MQTT.js imported by path (`await import('mqtt/lib/connect/ws')` for WebSocket):
+ * each gets a deps file of its own, named in `extraDependencies` (name -> module) for the
+ * dependency build, so that no run parses the code of a transport it does not use.
+ */
+export function commandPlugin(extraDependencies) {
+  return {
+    name: 'tsmqtt-deferred-dependencies',
+    setup(build) {
+      build.onResolve({ filter: /^mqtt\/./ }, (args) => {
+        if (args.importer.startsWith(shimDir)) return undefined;
+        const name = `mqtt-${args.path.slice('mqtt/'.length).replace(/[^A-Za-z0-9]+/g, '-')}`;
+        extraDependencies.set(name, args.path);
+        return { path: name, namespace: 'tsmqtt-deps' };
+      });
+      build.onResolve({ filter: /^(yargs|mqtt)$/ }, (args) =>
+        args.path === 'mqtt' ? { path: `${shimDir}mqtt.js` } : { path: args.path, namespace: 'tsmqtt-deferred' },
+      );
+      // yargs' default export is the factory the commands call once they parse a command line.
+      build.onLoad({ filter: /^yargs$/, namespace: 'tsmqtt-deferred' }, () => ({
+        contents:
+          'let real;\n' +
+          'export default function yargs(...args) {\n' +
+          "  real ??= require('tsmqtt-deps/yargs').default;\n" +
+          '  return real(...args);\n' +
+          '}\n',
+        loader: 'js',
+      }));
+      build.onResolve({ filter: /^(node:)?[a-z/_]+$/ }, (args) => {
+        const name = args.path.replace(/^node:/, '');
+        if (args.namespace === 'tsmqtt-lazy-builtin') return undefined;
+        if (!lazyBuiltins.includes(name) || !builtinModules.includes(name)) return undefined;
+        return { path: name, namespace: 'tsmqtt-lazy-builtin' };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'tsmqtt-lazy-builtin' }, (args) => ({
+        contents: lazyBuiltinSource(args.path),
+        loader: 'js',
+      }));
+      build.onResolve({ filter: /^tsmqtt-deps\// }, (args) => ({
+        path: args.path.slice('tsmqtt-deps/'.length),
+        namespace: 'tsmqtt-deps',
+      }));
+      build.onLoad({ filter: /.*/, namespace: 'tsmqtt-deps' }, (args) => ({
+        contents: `module.exports = require('./deps-loader.cjs')(${JSON.stringify(args.path)});\n`,
+        resolveDir: shimDir,
+        loader: 'js',
+      }));
+    },
+  };
+}
