@@ -232,17 +232,26 @@ async function startBroker() {
 async function oneShot(commands, options, env) {
   const results = new Map();
   if (options.hyperfine && has('hyperfine')) {
+    // hyperfine runs one command's runs back to back; on a shared machine a burst of load would
+    // land on one command only. So: several rounds, each running every command, medians over all.
+    const rounds = Math.min(5, Math.max(1, Math.floor(options.runs / 3)));
+    const times = new Map(commands.map((c) => [c.name, []]));
     const jsonFile = join(tempDir, 'hyperfine.json');
-    const args = ['-N', '--style', 'none', '--warmup', String(options.warmup), '--runs', String(options.runs), '--export-json', jsonFile];
-    for (const c of commands) args.push('-n', c.name, shellJoin(c.argv));
-    const run = spawnSync('hyperfine', args, { env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-    if (run.status !== 0) fail(`hyperfine failed: ${run.stderr}`);
-    const data = JSON.parse(readFileSync(jsonFile, 'utf8'));
-    data.results.forEach((r, i) => {
-      if (r.exit_codes?.some((code) => code !== 0)) fail(`'${commands[i].name}' failed under hyperfine`);
-      results.set(commands[i].name, { ms: r.median * 1000, cpuMs: (r.user + r.system) * 1000 });
-    });
-    return { tool: `hyperfine ${spawnSync('hyperfine', ['--version'], { encoding: 'utf8' }).stdout.trim().split(' ')[1]}`, results };
+    for (let round = 0; round < rounds; round++) {
+      const runs = Math.floor(options.runs / rounds) + (round < options.runs % rounds ? 1 : 0);
+      const args = ['-N', '--style', 'none', '--warmup', String(round === 0 ? options.warmup : 1), '--runs', String(runs), '--export-json', jsonFile];
+      for (const c of commands) args.push('-n', c.name, shellJoin(c.argv));
+      const run = spawnSync('hyperfine', args, { env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+      if (run.status !== 0) fail(`hyperfine failed: ${run.stderr}`);
+      const data = JSON.parse(readFileSync(jsonFile, 'utf8'));
+      data.results.forEach((r, i) => {
+        if (r.exit_codes?.some((code) => code !== 0)) fail(`'${commands[i].name}' failed under hyperfine`);
+        times.get(commands[i].name).push(...r.times);
+      });
+    }
+    for (const c of commands) results.set(c.name, { ms: median(times.get(c.name)) * 1000 });
+    const version = spawnSync('hyperfine', ['--version'], { encoding: 'utf8' }).stdout.trim().split(' ')[1];
+    return { tool: `hyperfine ${version}, ${rounds} rounds of every command, median of all ${options.runs} runs`, results };
   }
   // Interleaved, so that a burst of load from elsewhere hits every command alike.
   const samples = new Map(commands.map((c) => [c.name, []]));
