@@ -80,8 +80,8 @@ export async function countQueued(port, topic, qos, id, expected, env) {
   return r.stdout.split('\n').length - 1;
 }
 
-// mosquitto_pub -l at QoS 1 or 2 silently loses messages past 65,535 lines (16-bit message ids;
-// mosquitto-reference.md 4.3), so queues are filled in parts smaller than that.
+// mosquitto_pub -l at QoS 1 or 2 silently loses every message past 65,535 lines (its 16-bit
+// message ids wrap) and exits 0, so queues are filled in parts smaller than that.
 const FILL_PART = 50_000;
 
 /** Writes n numbered lines to `path`, and the same lines in parts of FILL_PART; returns the parts. */
