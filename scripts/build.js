@@ -4,20 +4,21 @@
 // Layout, for start-up time (see README, "Performance"):
 //   dist/tspub.cjs, dist/tssub.cjs   the commands: src/ plus the small dependencies; CommonJS, because
 //                                    an ES module entry costs Node 20 its ESM loader (~7 ms)
-//   dist/deps/yargs.cjs, mqtt.cjs    yargs and MQTT.js, each loaded on first use (scripts/deps/),
-//   dist/deps/mqtt-*.cjs             and the parts of MQTT.js imported by path (a transport)
+//   dist/deps/NAME.cjs               yargs and MQTT.js (scripts/deps/), the parts of MQTT.js imported
+//                                    by path (a transport) and the terminal packages (chalk, ora),
+//                                    each loaded on first use
 //
 // `node scripts/build.js --no-minify` keeps names readable for `node --cpu-prof`.
 import { build } from 'esbuild';
 import { readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { commandPlugin, dependencyPlugin, deferredDependencies } from './substitutions.js';
+import { fileURLToPath } from 'node:url';
+import { commandPlugin, dependencyPlugin, deferredDependencies, extraDependencySource } from './substitutions.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const mqttPkg = JSON.parse(readFileSync(new URL('../node_modules/mqtt/package.json', import.meta.url), 'utf8'));
 
-const requireHere = createRequire(import.meta.url);
-/** Parts of MQTT.js the commands import by path, each bundled into a deps file of its own. */
+const root = fileURLToPath(new URL('..', import.meta.url));
+/** Other modules the commands import that get a deps file of their own: deps name -> module. */
 const extraDependencies = new Map();
 
 // Without this, files of an earlier layout would stay and ship.
@@ -50,13 +51,20 @@ await build({
   plugins: [commandPlugin(extraDependencies), dependencyPlugin],
 });
 
-// After the commands, which name the parts of MQTT.js they import by path.
-await build({
-  ...common,
-  entryPoints: {
-    ...Object.fromEntries(deferredDependencies.map((name) => [name, `scripts/deps/${name}.js`])),
-    ...Object.fromEntries([...extraDependencies].map(([name, module]) => [name, requireHere.resolve(module)])),
-  },
-  outdir: 'dist/deps',
-  plugins: [dependencyPlugin],
-});
+// After the commands, which name the other modules they import (extraDependencies).
+await Promise.all([
+  build({
+    ...common,
+    entryPoints: Object.fromEntries(deferredDependencies.map((name) => [name, `scripts/deps/${name}.js`])),
+    outdir: 'dist/deps',
+    plugins: [dependencyPlugin],
+  }),
+  ...[...extraDependencies].map(([name, module]) =>
+    build({
+      ...common,
+      stdin: { contents: extraDependencySource(module), resolveDir: root, sourcefile: `${name}.js` },
+      outfile: `dist/deps/${name}.cjs`,
+      plugins: [dependencyPlugin],
+    }),
+  ),
+]);

@@ -17,13 +17,19 @@ export const substitutions = {
 
 /**
  * Modules whose default export is a function and whose import is costly, evaluated on the first
- * call of that function instead: same function, same results, paid only when used.
- * - string-width (three copies, under yargs, cliui and wrap-ansi) compiles Unicode property regexes
- *   and loads ICU's segmenter at import (~35 ms here), for yargs' own help layout, which tsmqtt does
- *   not use.
- * - ora (and its own string-width): only a run on a terminal shows a spinner.
+ * call of that function instead: same function, same results, paid only when used. string-width
+ * (three copies, under yargs, cliui and wrap-ansi, one more under ora) compiles Unicode property
+ * regexes and loads ICU's segmenter at import (~35 ms here), for yargs' own help layout, which
+ * tsmqtt does not use.
  */
-export const lazyDefaults = ['string-width', 'ora'];
+export const lazyDefaults = ['string-width'];
+
+/**
+ * Packages of the terminal mode (~60 KB with cli-spinners' table), which only a run on a terminal
+ * uses: imported by the commands, each becomes a deps file of its own, like the parts of MQTT.js
+ * below, so that no other run even parses them.
+ */
+export const deferredPackages = ['chalk', 'ora'];
 
 /**
  * The big dependencies live in files of their own, dist/deps/NAME.cjs, built from scripts/deps/NAME.js
@@ -41,6 +47,13 @@ export const deferredDependencies = ['yargs', 'mqtt'];
 export const lazyBuiltins = ['crypto', 'fs/promises', 'net', 'tls', 'readline', 'dns'];
 
 const requireHere = createRequire(import.meta.url);
+
+/** Source of the module bundled into dist/deps/NAME.cjs for an extra dependency: all of its exports. */
+export function extraDependencySource(module) {
+  return /^mqtt\//.test(module)
+    ? `module.exports = require(${JSON.stringify(module)});\n`
+    : `export * from ${JSON.stringify(module)};\nexport { default } from ${JSON.stringify(module)};\n`;
+}
 
 /** CommonJS source of a stand-in for a built-in module: one getter per export, loading on first read. */
 export function lazyBuiltinSource(name) {
@@ -95,17 +108,20 @@ export const dependencyPlugin = {
 
 /**
  * For the two commands (dist/tspub.cjs, dist/tssub.cjs): yargs and mqtt come from dist/deps/. So
- * does any part of MQTT.js imported by path (`await import('mqtt/lib/connect/ws')` for WebSocket):
- * each gets a deps file of its own, named in `extraDependencies` (name -> module) for the
- * dependency build, so that no run parses the code of a transport it does not use.
+ * does any part of MQTT.js imported by path (`await import('mqtt/lib/connect/ws')` for WebSocket)
+ * and any of `deferredPackages`: each gets a deps file of its own, named in `extraDependencies`
+ * (deps name -> module) for the dependency build, so that no run parses code it does not use.
  */
 export function commandPlugin(extraDependencies) {
   return {
     name: 'tsmqtt-deferred-dependencies',
     setup(build) {
-      build.onResolve({ filter: /^mqtt\/./ }, (args) => {
+      build.onResolve({ filter: /^[a-z]/ }, (args) => {
         if (args.importer.startsWith(shimDir)) return undefined;
-        const name = `mqtt-${args.path.slice('mqtt/'.length).replace(/[^A-Za-z0-9]+/g, '-')}`;
+        let name;
+        if (/^mqtt\/./.test(args.path)) name = `mqtt-${args.path.slice('mqtt/'.length).replace(/[^A-Za-z0-9]+/g, '-')}`;
+        else if (deferredPackages.includes(args.path)) name = args.path;
+        else return undefined;
         extraDependencies.set(name, args.path);
         return { path: name, namespace: 'tsmqtt-deps' };
       });

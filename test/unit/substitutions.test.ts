@@ -3,7 +3,7 @@
 // compare them. (End-to-end tests run the bundle itself.)
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -228,6 +228,51 @@ describe('dist/deps/ loader: compiled code kept between runs', () => {
       // Accepted by V8, so not written again.
       assert.equal(statSync(join(folder, written!)).mtimeMs, before);
       assert.equal(statSync(folder).mode & 0o777, 0o700);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('modules the commands import that get a deps file of their own', () => {
+  test('a transport of MQTT.js and the terminal packages load from dist/deps/ on first use', async () => {
+    const { commandPlugin, dependencyPlugin, extraDependencySource } = await load('substitutions.js');
+    const dir = mkdtempSync(join(tmpdir(), 'tsmqtt-extra-'));
+    try {
+      const extra = new Map<string, string>();
+      const common = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'silent' } as const;
+      const resolveDir = new URL('..', scripts).pathname;
+      await build({
+        ...common,
+        stdin: {
+          contents:
+            "export async function check() {\n" +
+            "  const ws = await import('mqtt/lib/connect/ws');\n" +
+            "  const { default: ora } = await import('ora');\n" +
+            "  const { Chalk } = await import('chalk');\n" +
+            "  return [typeof (ws.streamBuilder ?? ws.default?.streamBuilder), typeof ora, new Chalk({ level: 1 }).red('x')];\n" +
+            '}\n',
+          resolveDir,
+        },
+        outfile: join(dir, 'command.cjs'),
+        plugins: [commandPlugin(extra), dependencyPlugin],
+      });
+      assert.deepEqual([...extra.keys()].sort(), ['chalk', 'mqtt-lib-connect-ws', 'ora']);
+      // Neither ora's spinner table nor the WebSocket code is in the command itself.
+      const command = readFileSync(join(dir, 'command.cjs'), 'utf8');
+      assert.doesNotMatch(command, /dots12|permessage-deflate/);
+      for (const [name, module] of extra) {
+        await build({
+          ...common,
+          stdin: { contents: extraDependencySource(module), resolveDir },
+          outfile: join(dir, 'deps', `${name}.cjs`),
+          plugins: [dependencyPlugin],
+        });
+      }
+      const code = `require(${JSON.stringify(join(dir, 'command.cjs'))}).check().then((r) => console.log(JSON.stringify(r)))`;
+      const r = spawnSync(process.execPath, ['-e', code], { env: { ...process.env, XDG_CACHE_HOME: join(dir, 'cache') }, encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stdout, `${JSON.stringify(['function', 'function', '\u001b[31mx\u001b[39m'])}\n`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
