@@ -152,11 +152,23 @@ export function commandPlugin(extraDependencies) {
         path: args.path.slice('tsmqtt-deps/'.length),
         namespace: 'tsmqtt-deps',
       }));
-      build.onLoad({ filter: /.*/, namespace: 'tsmqtt-deps' }, (args) => ({
-        contents: `module.exports = require('./deps-loader.cjs')(${JSON.stringify(args.path)});\n`,
-        resolveDir: shimDir,
-        loader: 'js',
-      }));
+      build.onLoad({ filter: /.*/, namespace: 'tsmqtt-deps' }, async (args) => {
+        const load = `require('./deps-loader.cjs')(${JSON.stringify(args.path)})`;
+        if (!deferredPackages.includes(args.path)) {
+          return { contents: `module.exports = ${load};\n`, resolveDir: shimDir, loader: 'js' };
+        }
+        // An ES module package: the commands must see its own exports (an ES module), not the
+        // CommonJS object of the deps file as a default export.
+        const names = Object.keys(await import(args.path)).filter((name) => name !== 'default');
+        return {
+          contents:
+            `const deps = ${load};\n` +
+            'export default deps.default;\n' +
+            (names.length > 0 ? `export const { ${names.join(', ')} } = deps;\n` : ''),
+          resolveDir: shimDir,
+          loader: 'js',
+        };
+      });
     },
   };
 }

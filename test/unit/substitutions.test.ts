@@ -253,6 +253,8 @@ describe('modules the commands import that get a deps file of their own', () => 
             "  return [typeof (ws.streamBuilder ?? ws.default?.streamBuilder), typeof ora, new Chalk({ level: 1 }).red('x')];\n" +
             '}\n',
           resolveDir,
+          // An ES module, as src/ is: esbuild then gives CommonJS modules Node's import semantics.
+          sourcefile: 'command.mjs',
         },
         outfile: join(dir, 'command.cjs'),
         plugins: [commandPlugin(extra), dependencyPlugin],
