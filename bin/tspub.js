@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-import { main } from '../dist/tspub.js';
-main();
+'use strict';
+require('../dist/tspub.cjs').main();

@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-import { main } from '../dist/tssub.js';
-main();
+'use strict';
+require('../dist/tssub.cjs').main();

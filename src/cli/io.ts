@@ -11,12 +11,24 @@ export interface CliIO {
 }
 
 export function processIO(): CliIO {
+  // Getters: Node builds process.stdin (and its fs or net stream code) on first access, a few ms a
+  // run that never reads its input would pay for nothing.
   return {
-    stdin: process.stdin,
-    stdout: process.stdout,
-    stderr: process.stderr,
+    get stdin() {
+      return process.stdin;
+    },
+    get stdout() {
+      return process.stdout;
+    },
+    get stderr() {
+      return process.stderr;
+    },
     env: process.env,
-    stdoutIsTTY: process.stdout.isTTY === true,
-    stderrIsTTY: process.stderr.isTTY === true,
+    get stdoutIsTTY() {
+      return process.stdout.isTTY === true;
+    },
+    get stderrIsTTY() {
+      return process.stderr.isTTY === true;
+    },
   };
 }

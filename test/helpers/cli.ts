@@ -81,11 +81,22 @@ export function at(broker: Broker): string[] {
   return ['-h', broker.host, '-p', String(broker.port)];
 }
 
+// Subscribers started together (Promise.all) are started one after another: each waits for one
+// more SUBACK than it saw before starting, which a sibling's SUBACK would otherwise satisfy.
+const subscribing = new WeakMap<Broker, Promise<unknown>>();
+
 /**
  * Starts a subscriber and resolves once the broker has acknowledged its subscription, so what is
  * published next is certain to reach it.
  */
-export async function subscriber(broker: Broker, tool: 'tssub' | 'mosquitto_sub', args: string[], options: SpawnOptions = {}): Promise<Running> {
+export function subscriber(broker: Broker, tool: 'tssub' | 'mosquitto_sub', args: string[], options: SpawnOptions = {}): Promise<Running> {
+  const previous = subscribing.get(broker) ?? Promise.resolve();
+  const mine = previous.catch(() => {}).then(() => startSubscriber(broker, tool, args, options));
+  subscribing.set(broker, mine);
+  return mine;
+}
+
+async function startSubscriber(broker: Broker, tool: 'tssub' | 'mosquitto_sub', args: string[], options: SpawnOptions): Promise<Running> {
   const before = broker.subackCount();
   const proc = start(tool, [...at(broker), ...args], options);
   const exitedEarly = proc.done.then((r) => {

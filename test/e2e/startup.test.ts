@@ -1,0 +1,40 @@
+// Start-up work is deferred (scripts/build.js): --help and --version must not load yargs or MQTT.js.
+// Proven by running a copy of the package without dist/deps/: they must still answer, byte for byte.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, describe, test } from 'node:test';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+
+describe('--help and --version load neither yargs nor MQTT.js', () => {
+  const copy = mkdtempSync(join(tmpdir(), 'tsmqtt-nodeps-'));
+  after(() => rmSync(copy, { recursive: true, force: true }));
+  cpSync(join(ROOT, 'bin'), join(copy, 'bin'), { recursive: true });
+  for (const file of readdirSync(join(ROOT, 'dist'))) {
+    if (file.endsWith('.cjs')) cpSync(join(ROOT, 'dist', file), join(copy, 'dist', file));
+  }
+  const run = (root: string, tool: string, args: string[]) =>
+    spawnSync(process.execPath, [join(root, 'bin', `${tool}.js`), ...args], { encoding: 'utf8', timeout: 30_000 });
+
+  for (const tool of ['tspub', 'tssub']) {
+    for (const args of [['--help'], ['--version'], ['-t', 'x', '--help']]) {
+      test(`${tool} ${args.join(' ')}`, () => {
+        const full = run(ROOT, tool, args);
+        const bare = run(copy, tool, args);
+        assert.equal(full.status, 0, full.stderr);
+        assert.equal(bare.stderr, '');
+        assert.equal(bare.status, 0);
+        assert.equal(bare.stdout, full.stdout);
+      });
+    }
+  }
+
+  test('a run that connects does need them (the copy really lacks them)', () => {
+    const bare = run(copy, 'tspub', ['-h', '127.0.0.1', '-p', '1', '-t', 'x', '-m', '1']);
+    assert.equal(bare.status, 70);
+    assert.match(bare.stderr, /^tspub: internal error: .*no such file or directory.*deps\/yargs\.cjs/);
+  });
+});
