@@ -23,7 +23,7 @@ describe('connection config', () => {
       keepalive: 60,
       cleanSession: true,
       protocolVersion: 4,
-      connectTimeoutMs: 30000,
+      connectTimeoutMs: 10000,
     });
   });
   test('the last occurrence of a scalar option wins', () => {
