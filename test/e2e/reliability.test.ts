@@ -201,3 +201,79 @@ describe('a broker that stays silent', () => {
     }
   });
 });
+
+describe('tspub -l: broker restarted mid-stream', { skip: !hasMosquitto && 'needs mosquitto (restart)' }, () => {
+  const lines = (from: number, to: number): string => {
+    let text = '';
+    for (let i = from; i <= to; i++) text += `line ${i}\n`;
+    return text;
+  };
+
+  for (const qos of ['1', '2']) {
+    test(`-q ${qos} -c -i: reconnects, sends the unacknowledged messages again, none lost${qos === '2' ? ' or doubled' : ''}`, async (t) => {
+      const broker = await startBroker({ persistence: true });
+      try {
+        const where = `127.0.0.1:${broker.port}`;
+        // A kept subscriber session, offline meanwhile: the broker queues every message for it.
+        const create = await run('tssub', [...at(broker), '-t', 'r/l', '-q', '2', '-c', '-i', `tsmqtt-rel-lsub${qos}`, '-E']);
+        assert.equal(create.code, 0, create.stderr);
+        const pub = start('tspub', [...at(broker), '-t', 'r/l', '-l', '-q', qos, '-c', '-i', `tsmqtt-rel-lpub${qos}`, '-M', '5', '-d'], {
+          timeoutMs: 60_000,
+        });
+        const deadline = Date.now() + 20_000;
+        while (!pub.stderr().includes('received CONNACK')) {
+          if (Date.now() > deadline) throw new Error(`no CONNACK: ${pub.stderr()}`);
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        // The broker stops answering with messages in flight, then restarts.
+        assert.equal(broker.signal('SIGSTOP'), true);
+        pub.child.stdin!.write(lines(1, 100));
+        while (pub.stderr().split('sending PUBLISH').length - 1 < 5) {
+          if (Date.now() > deadline) throw new Error(`fewer than 5 PUBLISH: ${pub.stderr()}`);
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        await broker.resume();
+        pub.child.stdin!.end(lines(101, 200));
+        const result = await pub.done;
+        const said = result.stderr.split('\n').filter((l) => l.startsWith('tspub:'));
+        t.diagnostic(said.join(' | '));
+        assert.equal(result.code, 0, said.join('\n'));
+        assert.match(said[0] ?? '', new RegExp(`^tspub: connection to ${where.replace(/\./g, '\\.')} lost with [0-5] messages? not acknowledged; reconnecting$`));
+        assert.match(said.at(-1) ?? '', new RegExp(`^tspub: reconnected to ${where.replace(/\./g, '\\.')}: [0-5] messages? sent again$`));
+        if (qos === '2') {
+          const got = await run('tssub', [...at(broker), '-t', 'r/l', '-q', '2', '-c', '-i', 'tsmqtt-rel-lsub2', '-C', '200', '-W', '30']);
+          assert.equal(got.code, 0, got.stderr);
+          assert.equal(got.stdout.toString(), lines(1, 200));
+        } else {
+          // Duplicates are allowed at QoS 1, so the count is unknown: read until quiet.
+          const got = await run('tssub', [...at(broker), '-t', 'r/l', '-q', '2', '-c', '-i', 'tsmqtt-rel-lsub1', '-W', '5']);
+          assert.equal(got.code, 27, got.stderr);
+          const seen = new Set(got.stdout.toString().trimEnd().split('\n'));
+          assert.deepEqual([...seen].sort(), lines(1, 200).trimEnd().split('\n').sort());
+        }
+      } finally {
+        await broker.stop();
+      }
+    });
+  }
+
+  test('-q 1 without a kept session: exit 7 with the count of unacknowledged messages', async () => {
+    const broker = await startBroker();
+    try {
+      const pub = start('tspub', [...at(broker), '-t', 'r/l', '-l', '-q', '1', '-M', '5', '-d'], { timeoutMs: 30_000 });
+      while (!pub.stderr().includes('received CONNACK')) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(broker.signal('SIGSTOP'), true);
+      pub.child.stdin!.write(lines(1, 100));
+      while (pub.stderr().split('sending PUBLISH').length - 1 < 5) await new Promise((r) => setTimeout(r, 20));
+      broker.signal('SIGKILL');
+      const result = await pub.done;
+      assert.equal(result.code, 7);
+      assert.equal(
+        result.stderr.trimEnd().split('\n').at(-1),
+        `tspub: connection to 127.0.0.1:${broker.port} lost: 5 of 5 messages sent not acknowledged; the rest of the input was not published`,
+      );
+    } finally {
+      await broker.stop();
+    }
+  });
+});
