@@ -383,7 +383,8 @@ export function runSubscribe(run: SubscribeRun): Promise<void> {
         return;
       }
       const fight = reconnector.lost(connection.clientId);
-      if (fight) {
+      // Without -i the broker gives each connection an id of its own: nobody to fight with.
+      if (fight && connection.clientId !== '') {
         finish(new ConnectionLostError(`connection to ${where} lost: ${why.text}; ${fight}`));
         return;
       }

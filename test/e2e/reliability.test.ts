@@ -66,6 +66,23 @@ describe('tssub: broker restarted on the same port', { skip: !hasMosquitto && 'n
     }
   });
 
+  test('-W keeps its deadline while tssub waits to reconnect: exit 27', async () => {
+    const broker = await startBroker();
+    try {
+      const where = `127.0.0.1:${broker.port}`;
+      const sub = await subscriber(broker, 'tssub', ['-t', 'r/w', '-W', '6'], { timeoutMs: 30_000 });
+      await broker.halt();
+      const result = await sub.done;
+      assert.equal(result.code, 27);
+      const lines = result.stderr.trimEnd().split('\n');
+      assert.equal(lines[0], `tssub: connection to ${where} lost: the broker closed the connection; reconnecting in 1 s`);
+      assert.equal(lines.at(-1), 'tssub: timed out after 6 s');
+      for (const line of lines.slice(1, -1)) assert.match(line, RETRY);
+    } finally {
+      await broker.stop();
+    }
+  });
+
   test('--no-reconnect: exit 7 at the first loss', async () => {
     const broker = await startBroker();
     try {
