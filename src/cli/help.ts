@@ -38,7 +38,8 @@ const GROUP_TITLES: Record<HelpGroup, string> = {
 
 const EXIT_STATUS =
   'Exit status: 0 done; 1 usage, input, connection or protocol error; 1-5 or 128-162 the broker\n' +
-  'refused the connection (its CONNACK code); 27 -W timed out; 130/143 interrupted before the\n' +
+  'refused the connection (its CONNACK code); 7 connection lost (tssub: --no-reconnect, or ended\n' +
+  'by the broker); 27 -W timed out; 130/143 interrupted before the\n' +
   'connection was up (tspub: before every message was complete); 70 internal error.\n' +
   'See the man page for details.';
 

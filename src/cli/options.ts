@@ -98,6 +98,16 @@ export const generalOptions: OptionSpec[] = [
   { key: 'completion', long: 'completion', value: 'SHELL', group: 'General', describe: 'print the bash or zsh completion script (source <(TOOL --completion bash))' },
 ];
 
+/** How long to wait for the broker, for both tools. */
+export const patienceOptions: OptionSpec[] = [
+  { key: 'connect-timeout', long: 'connect-timeout', value: 'SECONDS', group: 'Connection', describe: 'give up when the broker has not accepted the connection within SECONDS (default: 10)' },
+];
+
+/** What tssub does when the connection is lost. */
+export const reconnectOptions: OptionSpec[] = [
+  { key: 'no-reconnect', long: 'no-reconnect', group: 'Subscribe', describe: 'exit (code 7) when the connection is lost, instead of reconnecting (1 s, doubling to 30 s)' },
+];
+
 export const publishOptions: OptionSpec[] = [
   { key: 'topic', short: 't', long: 'topic', value: 'TOPIC', group: 'Publish', describe: 'topic to publish to (no + or # wildcards)' },
   { key: 'message', short: 'm', long: 'message', value: 'MESSAGE', group: 'Publish', describe: 'publish MESSAGE' },
@@ -150,15 +160,17 @@ export const terminalOptions: OptionSpec[] = [
 ];
 
 export const toolOptions: Record<ToolName, OptionSpec[]> = {
-  tspub: [...connectionOptions, ...transportOptions, ...tlsOptions, ...willOptions, ...propertyOptions, ...publishOptions, ...publishFlowOptions, ...generalOptions],
+  tspub: [...connectionOptions, ...transportOptions, ...patienceOptions, ...tlsOptions, ...willOptions, ...propertyOptions, ...publishOptions, ...publishFlowOptions, ...generalOptions],
   tssub: [
     ...connectionOptions,
     ...transportOptions,
+    ...patienceOptions,
     ...tlsOptions,
     ...willOptions,
     ...propertyOptions,
     ...subscribeOptions,
     ...subscriptionControlOptions,
+    ...reconnectOptions,
     ...outputOptions,
     ...jsonOptions,
     ...terminalOptions,

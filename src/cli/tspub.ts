@@ -26,6 +26,9 @@ export async function tspub(argv: readonly string[], io: CliIO): Promise<number>
       onRejected: (text) => {
         if (!context.quiet) io.stderr.write(`tspub: ${text}\n`);
       },
+      onReconnect: (text) => {
+        if (!context.quiet) io.stderr.write(`tspub: ${text}\n`);
+      },
     };
     if (context.debug) hooks.debug = (line) => io.stderr.write(`${line}\n`);
     // Progress only where a person watches: stderr a terminal, and no -d lines to interleave.

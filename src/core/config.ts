@@ -116,11 +116,13 @@ export interface SubscribeConfig {
   retainAsPublished: boolean;
   /** --random-filter: percentage (0.1 to 100) of messages printed; undefined prints all. */
   randomFilterPercent?: number;
+  /** Reconnect with back-off when the connection is lost (off with --no-reconnect). */
+  reconnect: boolean;
 }
 
 export const DEFAULT_PORT = 1883;
 export const DEFAULT_KEEPALIVE = 60;
-export const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 const SESSION_NEVER_EXPIRES = 0xffffffff;
 /**
  * Default -M. At QoS 2 mosquitto_pub's 20: brokers keep state for each incoming QoS 2 message
@@ -376,6 +378,10 @@ export function parseConnectionConfig(
     protocolVersion,
     connectTimeoutMs: DEFAULT_CONNECT_TIMEOUT_MS,
   };
+  const connectTimeoutText = lastString(raw, 'connect-timeout');
+  if (connectTimeoutText !== undefined) {
+    config.connectTimeoutMs = Math.ceil(parsePositiveSeconds(connectTimeoutText, 'connect timeout (--connect-timeout)') * 1000);
+  }
   if (address.transport) config.transport = address.transport;
   if (username !== undefined) config.username = username;
   if (credentials.password !== undefined) config.password = credentials.password;
@@ -513,6 +519,7 @@ export function parseSubscribeConfig(raw: RawOptions, protocolVersion: ProtocolV
     removeRetained: flag(raw, 'remove-retained'),
     retainedOnly: flag(raw, 'retained-only'),
     retainAsPublished: flag(raw, 'retain-as-published'),
+    reconnect: !flag(raw, 'no-reconnect'),
   };
   if (config.noRetained && config.retainedOnly) {
     throw new UsageError('-R and --retained-only cannot be combined: -R drops the retained messages --retained-only prints');

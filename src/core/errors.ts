@@ -44,10 +44,13 @@ export class ConnackError extends TsmqttError {
   }
 }
 
-/** The connection went away while work was still outstanding. */
+/**
+ * The connection went away while work was still outstanding, or the broker ended it. 7 is
+ * mosquitto's MOSQ_ERR_CONN_LOST.
+ */
 export class ConnectionLostError extends TsmqttError {
   constructor(message: string) {
-    super(message, 1);
+    super(message, 7);
   }
 }
 

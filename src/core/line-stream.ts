@@ -39,12 +39,22 @@ export interface LineStreamOptions {
   /** -d: describes each PUBLISH/PUBREL sent, as MQTT.js does for its own packets. */
   debug?: boolean;
   maxLineBytes: number;
+  /**
+   * A kept session (-c -i): called when the connection is lost, resolves with a new connection
+   * to the same session (or rejects: the run then ends as lost). The messages not yet
+   * acknowledged are sent again on it.
+   */
+  reconnect?: () => Promise<MqttClient>;
+  /** The connection was lost and is being re-established, or was. */
+  onReconnect?: (text: string) => void;
 }
 
 /** How a stream that kept its connection ended. */
 export interface LineStreamOutcome {
   /** The input was read to its end (false: interrupted). */
   complete: boolean;
+  /** The connection the stream ended on (a new one after a reconnect). */
+  client: MqttClient;
 }
 
 const NO_LINE = 0;
@@ -65,12 +75,21 @@ const SLAB_BYTES = 64 * 1024;
  * did not send and keeps doing the rest: CONNECT, keepalive, DISCONNECT.
  */
 export async function streamLines(options: LineStreamOptions): Promise<LineStreamOutcome> {
-  const { client, ids, publish, input, progress, signal } = options;
-  const socket = client.stream;
+  const { ids, publish, input, progress, signal } = options;
+  let client = options.client;
+  let socket = client.stream;
   const encoder = new PublishEncoder(publish.topic, publish.qos, publish.retain, options.protocolVersion, publish.properties);
   const window = publish.qos === 0 ? Infinity : options.window;
   // For each packet id in flight, the line it carries (1-based), for messages and bookkeeping.
   const lineOf = new Float64Array(0x10000);
+  // With a kept session, each payload in flight is kept to be sent again after a reconnect, and
+  // QoS 2 messages past PUBREC are marked: they get their PUBREL again instead.
+  const keep = options.reconnect !== undefined && publish.qos > 0;
+  const copies: Array<Buffer | undefined> = keep ? new Array<Buffer | undefined>(0x10000) : [];
+  const released = new Uint8Array(keep ? 0x10000 : 0);
+  /** A new connection is being sought: nothing is sent meanwhile. */
+  let reconnecting = false;
+  let reconnectError: Error | undefined;
 
   let inflight = 0;
   /** Lines taken from the input so far, sent or not. */
@@ -98,6 +117,10 @@ export async function streamLines(options: LineStreamOptions): Promise<LineStrea
   const finish = (id: number, reasonCode: number | undefined): void => {
     const line = lineOf[id]!;
     lineOf[id] = NO_LINE;
+    if (keep) {
+      copies[id] = undefined;
+      released[id] = 0;
+    }
     ids.deallocate(id);
     inflight--;
     if (reasonCode !== undefined && reasonCode >= 128) {
@@ -114,6 +137,7 @@ export async function streamLines(options: LineStreamOptions): Promise<LineStrea
     const code = packet.reasonCode;
     if (packet.cmd === 'pubrec' && (code === undefined || code < 128)) {
       if (options.debug) client.emit('packetsend', { cmd: 'pubrel', messageId: id } as Packet);
+      if (keep) released[id] = 1;
       socket.write(encodePubrel(id));
       return;
     }
@@ -121,26 +145,80 @@ export async function streamLines(options: LineStreamOptions): Promise<LineStrea
     const ends = packet.cmd === 'pubrec' || packet.cmd === (publish.qos === 1 ? 'puback' : 'pubcomp');
     if (ends) finish(id, code);
   };
+  const attach = (c: MqttClient): void => {
+    c.on('packetreceive', onPacket);
+    c.on('close', onClose);
+    c.on('disconnect', onDisconnect);
+    c.stream.on('drain', notify);
+  };
+  const detach = (c: MqttClient): void => {
+    c.removeListener('packetreceive', onPacket);
+    c.removeListener('close', onClose);
+    c.removeListener('disconnect', onDisconnect);
+    c.stream.removeListener('drain', notify);
+  };
+  /** Sends what is still unacknowledged again, in line order, on the new connection. */
+  const resend = (): number => {
+    const waiting: number[] = [];
+    for (let id = 1; id < 0x10000; id++) if (lineOf[id] !== NO_LINE) waiting.push(id);
+    waiting.sort((a, b) => lineOf[a]! - lineOf[b]!);
+    for (const id of waiting) {
+      if (released[id]) {
+        if (options.debug) client.emit('packetsend', { cmd: 'pubrel', messageId: id } as Packet);
+        socket.write(encodePubrel(id));
+        continue;
+      }
+      const payload = copies[id]!;
+      const packet = Buffer.allocUnsafe(encoder.size(payload.length));
+      encoder.encodeInto(packet, 0, id, payload, 0, payload.length);
+      // DUP: this PUBLISH may have reached the broker before the connection went.
+      packet[0]! |= 0x08;
+      if (options.debug) client.emit('packetsend', { ...describePublish(publish, id, packet, payload.length), dup: true } as Packet);
+      socket.write(packet);
+    }
+    return waiting.length;
+  };
   const onClose = (): void => {
-    lost = true;
-    stop();
+    if (!keep || signal?.aborted || brokerDisconnect !== undefined) {
+      lost = true;
+      stop();
+      return;
+    }
+    detach(client);
+    reconnecting = true;
+    options.onReconnect?.(`connection to ${options.where} lost with ${inflight} message${inflight === 1 ? '' : 's'} not acknowledged; reconnecting`);
+    options.reconnect!().then(
+      (c) => {
+        client = c;
+        socket = c.stream;
+        batches = new BatchWriter(socket, SLAB_BYTES);
+        attach(c);
+        reconnecting = false;
+        const n = resend();
+        options.onReconnect?.(`reconnected to ${options.where}: ${n} message${n === 1 ? '' : 's'} sent again`);
+        notify();
+      },
+      (err: Error) => {
+        reconnecting = false;
+        reconnectError = err;
+        lost = true;
+        stop();
+      },
+    );
   };
   const onDisconnect = (packet: IDisconnectPacket): void => {
     brokerDisconnect = packet.reasonCode;
   };
-  client.on('packetreceive', onPacket);
-  client.on('close', onClose);
-  client.on('disconnect', onDisconnect);
-  socket.on('drain', notify);
+  attach(client);
   signal?.addEventListener('abort', stop, { once: true });
 
   const halted = (): boolean => lost || signal?.aborted === true;
-  const full = (): boolean => inflight >= window || socket.writableNeedDrain;
+  const full = (): boolean => reconnecting || inflight >= window || socket.writableNeedDrain;
   const room = async (): Promise<void> => {
     while (!halted() && full()) await new Promise<void>((resolve) => (wake = resolve));
   };
 
-  const batches = new BatchWriter(socket, SLAB_BYTES);
+  let batches = new BatchWriter(socket, SLAB_BYTES);
 
   const maxLineBytes = Math.min(options.maxLineBytes, encoder.maxPayload);
   const reader = new LineReader(
@@ -176,6 +254,7 @@ export async function streamLines(options: LineStreamOptions): Promise<LineStrea
           if (allocated === null) return false;
           id = allocated;
           lineOf[id] = lineCount;
+          if (keep) copies[id] = Buffer.from(reader.source.subarray(reader.start, reader.end));
           inflight++;
         }
         const target = batches.reserve(size);
@@ -228,21 +307,19 @@ export async function streamLines(options: LineStreamOptions): Promise<LineStrea
     // Every message sent must be accounted for before the connection may close.
     while (!lost && inflight > 0) await new Promise<void>((resolve) => (wake = resolve));
   } finally {
-    client.removeListener('packetreceive', onPacket);
-    client.removeListener('close', onClose);
-    client.removeListener('disconnect', onDisconnect);
-    socket.removeListener('drain', notify);
+    detach(client);
     signal?.removeEventListener('abort', stop);
     // A pending read (stdin still open) must not keep the process alive.
     if (!complete) input.destroy();
   }
 
   if (lost) {
-    const cause =
+    let cause =
       brokerDisconnect !== undefined && brokerDisconnect >= 128
         ? ` (the broker disconnected: ${reasonText(brokerDisconnect)}, reason code ${brokerDisconnect})`
         : '';
     const rest = complete ? '' : '; the rest of the input was not published';
+    if (reconnectError) cause += ` and reconnecting failed: ${reconnectError.message}`;
     const sent = `${progress.sent} message${progress.sent === 1 ? '' : 's'}`;
     const what =
       publish.qos === 0
@@ -250,7 +327,7 @@ export async function streamLines(options: LineStreamOptions): Promise<LineStrea
         : `${inflight} of ${sent} sent not acknowledged`;
     throw new ConnectionLostError(`connection to ${options.where} lost${cause}: ${what}${rest}`);
   }
-  return { complete };
+  return { complete, client };
 }
 
 /** The packet as MQTT.js would describe it, for -d only. */

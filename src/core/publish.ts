@@ -4,7 +4,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { IClientPublishOptions, IConnackPacket, MqttClient } from 'mqtt';
 import type { ConnectionConfig, MessageSource, PublishConfig } from './config.js';
 import { closeSession, endpoint, openSession, type SessionHooks } from './connect.js';
-import { ConnectionLostError, InputError, InterruptedError, RejectedError } from './errors.js';
+import { ConnectionLostError, InputError, InterruptedError, RejectedError, type TsmqttError } from './errors.js';
+import { Reconnector, retryable } from './reconnect.js';
 import { streamLines, type StreamProgress } from './line-stream.js';
 import { PacketIdAllocator } from './message-ids.js';
 import { PublishEncoder } from './packets.js';
@@ -99,6 +100,8 @@ export interface PublishHooks extends SessionHooks {
   onStream?: (progress: Readonly<StreamProgress>) => void;
   /** A message the broker refused while streaming; the run goes on, and fails at the end. */
   onRejected?: (text: string) => void;
+  /** -l with a kept session: the connection was lost, a reconnect is tried or has succeeded. */
+  onReconnect?: (text: string) => void;
 }
 
 export interface PublishRun {
@@ -170,8 +173,12 @@ async function publishLines(client: MqttClient, connack: IConnackPacket, run: Pu
     ...(run.hooks.onRejected ? { onRejected: run.hooks.onRejected } : {}),
     debug: run.hooks.debug !== undefined,
     maxLineBytes: MAX_PAYLOAD_BYTES,
+    // Only a kept session remembers which messages it has: without one, a resent QoS 2 message
+    // could arrive twice, and the broker forgets what it had not delivered anyway.
+    ...(!run.connection.cleanSession && run.publish.qos > 0 ? { reconnect: () => reconnectSession(run) } : {}),
+    ...(run.hooks.onReconnect ? { onReconnect: run.hooks.onReconnect } : {}),
   });
-  await closeSession(client, run.connection.disconnectProperties);
+  await closeSession(outcome.client, run.connection.disconnectProperties);
   if (progress.rejected > 0) {
     const n = progress.rejected;
     throw new RejectedError(`${n} line${n === 1 ? ' was' : 's were'} not published (see above)`);
@@ -180,6 +187,29 @@ async function publishLines(client: MqttClient, connack: IConnackPacket, run: Pu
     const sent = `${progress.sent} message${progress.sent === 1 ? '' : 's'}`;
     const acked = run.publish.qos === 0 ? 'sent' : 'sent and acknowledged';
     throw new InterruptedError(run.signal.reason as NodeJS.Signals, `${sent} ${acked}; the rest of the input was not read`);
+  }
+}
+
+/** Most failed attempts before tspub -l gives up on a lost connection (1+2+4+8+16 s of waiting). */
+export const PUBLISH_RECONNECT_ATTEMPTS = 5;
+
+/** A new connection to the same kept session, with tssub's back-off; gives up after a while. */
+async function reconnectSession(run: PublishRun): Promise<MqttClient> {
+  const backoff = new Reconnector();
+  for (let failures = 0; ; ) {
+    await sleep(backoff.delayMs(), undefined, run.signal ? { signal: run.signal } : {}).catch(() => {
+      throw new InterruptedError(run.signal!.reason as NodeJS.Signals);
+    });
+    try {
+      const { client } = await openSession(run.connection, run.hooks, run.signal);
+      client.on('error', () => {});
+      return client;
+    } catch (err) {
+      failures++;
+      if (!retryable(err as TsmqttError) || failures >= PUBLISH_RECONNECT_ATTEMPTS) throw err;
+      backoff.failed();
+      run.hooks.onReconnect?.(`reconnecting failed: ${(err as Error).message}; trying again in ${backoff.delaySec()} s`);
+    }
   }
 }
 

@@ -1,7 +1,8 @@
-import type { IClientSubscribeOptions, IPublishPacket, MqttClient, Packet } from 'mqtt';
+import type { IClientSubscribeOptions, IDisconnectPacket, IPublishPacket, MqttClient, Packet } from 'mqtt';
 import type { ConnectionConfig, QoS, SubscribeConfig } from './config.js';
-import { closeSession, endpoint, openSession, type SessionHooks } from './connect.js';
+import { closeSession, endpoint, openSession, type Session, type SessionHooks } from './connect.js';
 import { ConnectionLostError, RejectedError, TimeoutError, type TsmqttError } from './errors.js';
+import { Reconnector, retryable } from './reconnect.js';
 import { MessageGate } from './message-gate.js';
 import { reasonText } from './reason-codes.js';
 
@@ -118,6 +119,12 @@ export function runSubscribe(run: SubscribeRun): Promise<void> {
     const clearsPending = new Set<string>();
     const clearsFailed: string[] = [];
     let clearsDone: (() => void) | undefined;
+    /** Bumped when the connection is lost, so late answers to older clears are ignored. */
+    let clearsGeneration = 0;
+    /** Set once the reconnect machinery exists; cancels a pending reconnect. */
+    let stopReconnecting = (): void => {};
+    // Shared by every connection of the run, so -C and --retained-only count across reconnects.
+    const gate = new MessageGate(subscribe);
 
     const settle = (error?: TsmqttError): void => {
       if (settled) return;
@@ -138,6 +145,7 @@ export function runSubscribe(run: SubscribeRun): Promise<void> {
     const finish = (error?: TsmqttError): void => {
       if (closing) return;
       closing = true;
+      stopReconnecting();
       const c = client;
       if (!c) {
         settle(error);
@@ -173,7 +181,9 @@ export function runSubscribe(run: SubscribeRun): Promise<void> {
 
     const clearRetained = (c: MqttClient, topic: string): void => {
       clearsPending.add(topic);
+      const generation = clearsGeneration;
       c.publish(topic, Buffer.alloc(0), { qos: 1, retain: true }, (err) => {
+        if (generation !== clearsGeneration) return;
         clearsPending.delete(topic);
         if (err) {
           clearsFailed.push(topic);
@@ -251,7 +261,6 @@ export function runSubscribe(run: SubscribeRun): Promise<void> {
     };
 
     const listen = (c: MqttClient): void => {
-      const gate = new MessageGate(subscribe);
       // What handleMessage does with the message the 'message' listener has just judged.
       let next: 'ack' | 'hold' | Promise<void> = 'ack';
       let endAfterAck = false;
@@ -301,37 +310,149 @@ export function runSubscribe(run: SubscribeRun): Promise<void> {
     };
     // Messages of a kept session may arrive (and end the run) before openSession resolves, so
     // the client is known from the start.
+    const endings = new WeakMap<MqttClient, Ending>();
     const prepare = (c: MqttClient): void => {
       client = c;
+      const ending: Ending = {};
+      endings.set(c, ending);
+      // A DISCONNECT may come in the same read as CONNACK, before the session is handed over.
+      c.on('disconnect', (packet: IDisconnectPacket) => {
+        ending.disconnect = packet;
+        // The broker is done with this connection (MQTT 5 §3.14.4), whether or not it closes it;
+        // later, so that the close is seen by the listener the handed-over session gets.
+        setImmediate(() => c.end(true));
+      });
       listen(c);
     };
-    openSession(connection, hooks, stop.signal, prepare).then(
-      ({ client: c }) => {
-        connected = true;
-        if (settled) {
-          c.end(true);
-          return;
-        }
-        // Once the run is closing, a reset while the socket goes down is no news to the user.
-        c.on('error', (err) => {
-          if (!closing) hooks.onWarning?.(err.message);
-        });
-        c.once('close', () => {
-          if (closing) clearsDone?.();
-          else finish(new ConnectionLostError(`connection to ${endpoint(connection)} lost`));
-        });
+    const reconnector = new Reconnector();
+    let retryTimer: NodeJS.Timeout | undefined;
+    /** A new session is being sought; finish() must stop that. */
+    let reconnecting = false;
+    stopReconnecting = (): void => {
+      if (retryTimer) clearTimeout(retryTimer);
+      retryTimer = undefined;
+      if (reconnecting) stop.abort('finished');
+    };
+
+    const onSession = ({ client: c, connack }: Session): void => {
+      const again = connected;
+      connected = true;
+      reconnecting = false;
+      if (settled) {
+        c.end(true);
+        return;
+      }
+      const ending = endings.get(c) ?? {};
+      // Once the run is closing, a reset while the socket goes down is no news to the user.
+      c.on('error', (err) => {
+        if (err.message === 'Keepalive timeout') ending.keepalive = true;
+        else if (!closing) hooks.onWarning?.(err.message);
+      });
+      c.once('close', () => {
+        if (closing) clearsDone?.();
+        else lost(ending);
+      });
+      if (closing || ending.disconnect) return;
+      if (again) {
+        const kept = connack.sessionPresent;
+        hooks.onWarning?.(
+          `reconnected to ${endpoint(connection)}${kept ? ': the broker kept the session' : subscribe.filters.length > 0 ? ', subscribing again' : ''}`,
+        );
+        if (!kept) subscribeAll(c);
+        return;
+      }
+      hooks.onConnected?.();
+      if (stop.signal.aborted) {
+        finish();
+        return;
+      }
+      stop.signal.addEventListener('abort', () => finish(), { once: true });
+      subscribeAll(c);
+    };
+
+    /** The connection went away while the run was still on: reconnect, or end the run. */
+    const lost = (ending: Ending): void => {
+      // Clears sent on the old connection are forgotten: a resubscription brings the retained
+      // messages (and their clears) again.
+      clearsGeneration++;
+      clearsPending.clear();
+      const why = lossReason(ending, connection);
+      const where = endpoint(connection);
+      if (why.final || !subscribe.reconnect) {
+        finish(new ConnectionLostError(`connection to ${where} lost: ${why.text}`));
+        return;
+      }
+      const fight = reconnector.lost(connection.clientId);
+      // Without -i the broker gives each connection an id of its own: nobody to fight with.
+      if (fight && connection.clientId !== '') {
+        finish(new ConnectionLostError(`connection to ${where} lost: ${why.text}; ${fight}`));
+        return;
+      }
+      hooks.onWarning?.(`connection to ${where} lost: ${why.text}; reconnecting in ${reconnector.delaySec()} s`);
+      retry();
+    };
+
+    const retry = (): void => {
+      reconnecting = true;
+      retryTimer = setTimeout(() => {
+        retryTimer = undefined;
         if (closing) return;
-        hooks.onConnected?.();
-        if (stop.signal.aborted) {
-          finish();
-          return;
-        }
-        stop.signal.addEventListener('abort', () => finish(), { once: true });
-        subscribeAll(c);
-      },
-      (err: TsmqttError) => settle(err),
-    );
+        reconnector.attempted();
+        openSession(connection, hooks, stop.signal, prepare).then(onSession, (err: TsmqttError) => {
+          if (closing) return;
+          if (!retryable(err)) {
+            settle(err);
+            return;
+          }
+          reconnector.failed();
+          hooks.onWarning?.(`reconnecting failed: ${err.message}; trying again in ${reconnector.delaySec()} s`);
+          retry();
+        });
+      }, reconnector.delayMs());
+    };
+
+    openSession(connection, hooks, stop.signal, prepare).then(onSession, (err: TsmqttError) => settle(err));
   });
+}
+
+/** How a connection ended, as far as the client could see. */
+export interface Ending {
+  /** The broker's MQTT 5 DISCONNECT, if it sent one. */
+  disconnect?: IDisconnectPacket;
+  /** MQTT.js gave up waiting for PINGRESP. */
+  keepalive?: boolean;
+}
+
+/**
+ * Words for why the connection ended. `final`: the broker ended it on purpose (MQTT 5
+ * DISCONNECT), so reconnecting would be wrong, except when it is shutting down or busy.
+ */
+export function lossReason(
+  ending: Ending,
+  connection: ConnectionConfig,
+): { text: string; final: boolean } {
+  if (ending.disconnect) {
+    const code = ending.disconnect.reasonCode ?? 0;
+    const said = ending.disconnect.properties?.reasonString;
+    const words = said ? ` (the broker says: "${said}")` : '';
+    if (code === 142) {
+      return {
+        text: `the broker disconnected us: session taken over (reason code 142): another client connected with the client id '${connection.clientId}'${words}`,
+        final: true,
+      };
+    }
+    return {
+      text: `the broker disconnected us: ${reasonText(code)} (reason code ${code})${words}`,
+      final: ![139, 137, 159].includes(code),
+    };
+  }
+  if (ending.keepalive) {
+    return {
+      text: `keepalive expired: the broker did not answer PINGREQ (nothing received for ${connection.keepalive * 1.5} s, keepalive ${connection.keepalive} s)`,
+      final: false,
+    };
+  }
+  return { text: 'the broker closed the connection', final: false };
 }
 
 function describeDenied(denied: Array<{ filter: string; code: number }>): string {

@@ -62,6 +62,10 @@ const cases: Array<[Tool, string[], string]> = [
   ['tssub', [...P, '-t', 'x', '-C', '0'], "message count (-C) must be a whole number of at least 1, not '0'"],
   ['tssub', [...P, '-t', 'x', '-W', '0'], "timeout (-W) must be a number of seconds greater than 0, not '0'"],
   ['tssub', [...P, '-t', 'x', '-W', '-1'], "timeout (-W) must be a number of seconds greater than 0, not '-1'"],
+  ['tssub', [...P, '-t', 'x', '--connect-timeout', '0'], "connect timeout (--connect-timeout) must be a number of seconds greater than 0, not '0'"],
+  ['tspub', [...P, '-t', 'x', '-m', 'y', '--connect-timeout', 'soon'], "connect timeout (--connect-timeout) must be a number of seconds greater than 0, not 'soon'"],
+  ['tssub', [...P, '-t', 'x', '--no-reconnect=yes'], 'option --no-reconnect takes no value'],
+  ['tspub', [...P, '-t', 'x', '-m', 'y', '--no-reconnect'], "unknown option '--no-reconnect' (it is a tssub option)"],
   ['tssub', [...P, '-t', 'x', '-F', 'abc%'], 'incomplete format specifier'],
   ['tssub', [...P, '-t', 'x', '-F', '%Z'], "invalid format specifier 'Z'"],
   // Reaching the broker: -L, --unix, -A, --proxy, --ws-path.

@@ -29,6 +29,10 @@ export interface Broker {
   log(): string;
   /** Sends a signal to the broker process (SIGSTOP to make it unresponsive); mosquitto only. */
   signal(name: NodeJS.Signals): boolean;
+  /** Stops the broker process (SIGTERM: it saves its persistence file), keeping port and config. */
+  halt(): Promise<void>;
+  /** Starts the broker again on the same port with the same config, after halt(); mosquitto only. */
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -67,6 +71,8 @@ export interface BrokerOptions {
   config?: string[] | ((extraPorts: number[]) => string[]);
   /** How many more free ports to pick for listeners the config opens (TLS, unix...). */
   extraPorts?: number;
+  /** Keep sessions and queued messages across halt()/resume() (in the broker's temp dir). */
+  persistence?: boolean;
 }
 
 async function startMosquitto(options: BrokerOptions): Promise<Broker> {
@@ -83,7 +89,7 @@ async function startMosquitto(options: BrokerOptions): Promise<Broker> {
     const lines = [
       `listener ${port} 127.0.0.1`,
       'allow_anonymous true',
-      'persistence false',
+      ...(options.persistence ? ['persistence true', `persistence_location ${dir}/`] : ['persistence false']),
       `log_dest file ${logPath}`,
       'log_type all',
       // As root mosquitto would switch to the 'mosquitto' user and lose access to our temp dir.
@@ -92,25 +98,42 @@ async function startMosquitto(options: BrokerOptions): Promise<Broker> {
     ];
     writeFileSync(join(dir, 'mosquitto.conf'), `${lines.join('\n')}\n`);
     writeFileSync(logPath, '');
-    const child: ChildProcess = spawn('mosquitto', ['-c', join(dir, 'mosquitto.conf')], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    let exited = false;
-    child.on('exit', () => (exited = true));
+    const launch = (): { child: ChildProcess; exited: () => boolean; stderr: () => string } => {
+      const proc: ChildProcess = spawn('mosquitto', ['-c', join(dir, 'mosquitto.conf')], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let err = '';
+      proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+      let gone = false;
+      proc.on('exit', () => (gone = true));
+      return { child: proc, exited: () => gone, stderr: () => err };
+    };
+    let current = launch();
+    const exited = (): boolean => current.exited();
     try {
-      await waitUntil(async () => exited || (await canConnect(port)), 5000, `mosquitto on port ${port}`);
+      await waitUntil(async () => exited() || (await canConnect(port)), 5000, `mosquitto on port ${port}`);
     } catch (err) {
-      child.kill('SIGKILL');
+      current.child.kill('SIGKILL');
       throw err;
     }
-    if (exited) {
+    if (exited()) {
       // Another process may have taken the port between freePort() and the bind: try another.
       if (attempt < 3) continue;
       rmSync(dir, { recursive: true, force: true });
-      throw new Error(`mosquitto failed to start: ${stderr}${readFileSync(logPath, 'utf8')}`);
+      throw new Error(`mosquitto failed to start: ${current.stderr()}${readFileSync(logPath, 'utf8')}`);
     }
+    const halt = async (): Promise<void> => {
+      const { child } = current;
+      if (exited()) return;
+      child.kill('SIGCONT');
+      const gone = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await Promise.race([gone, sleep(3000)]);
+      if (!exited()) {
+        child.kill('SIGKILL');
+        await gone;
+      }
+    };
     const readLog = (): string => (existsSync(logPath) ? readFileSync(logPath, 'utf8') : '');
     const subackCount = (): number => readLog().split('Sending SUBACK').length - 1;
     return {
@@ -121,15 +144,21 @@ async function startMosquitto(options: BrokerOptions): Promise<Broker> {
       subackCount,
       waitForSubacks: (n, timeoutMs = 5000) => waitUntil(() => subackCount() >= n, timeoutMs, `${n} SUBACK(s)`),
       log: readLog,
-      signal: (name) => !exited && child.kill(name),
-      stop: async () => {
-        if (!exited) child.kill('SIGCONT');
-        if (!exited) {
-          const gone = new Promise((r) => child.once('exit', r));
-          child.kill('SIGTERM');
-          await Promise.race([gone, sleep(3000)]);
-          if (!exited) child.kill('SIGKILL');
+      signal: (name) => !exited() && current.child.kill(name),
+      halt,
+      resume: async () => {
+        await halt();
+        // The port was ours a moment ago; a lingering socket may hold it for a short while.
+        for (let i = 0; ; i++) {
+          current = launch();
+          await waitUntil(async () => exited() || (await canConnect(port)), 5000, `mosquitto again on port ${port}`);
+          if (!exited()) return;
+          if (i >= 20) throw new Error(`mosquitto failed to start again: ${current.stderr()}`);
+          await sleep(250);
         }
+      },
+      stop: async () => {
+        await halt();
         rmSync(dir, { recursive: true, force: true });
       },
     };
@@ -153,6 +182,8 @@ async function startAedes(): Promise<Broker> {
     waitForSubacks: (n, timeoutMs = 5000) => waitUntil(() => subacks >= n, timeoutMs, `${n} SUBACK(s)`),
     log: () => '',
     signal: () => false,
+    halt: () => Promise.reject(new Error('halt() needs mosquitto')),
+    resume: () => Promise.reject(new Error('resume() needs mosquitto')),
     stop: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await new Promise<void>((resolve) => aedes.close(() => resolve()));

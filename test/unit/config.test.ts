@@ -23,8 +23,11 @@ describe('connection config', () => {
       keepalive: 60,
       cleanSession: true,
       protocolVersion: 4,
-      connectTimeoutMs: 30000,
+      connectTimeoutMs: 10000,
     });
+  });
+  test('--connect-timeout SECONDS, fractions allowed', () => {
+    assert.equal(parseConnectionConfig({ 'connect-timeout': '2.5' }, PID).connectTimeoutMs, 2500);
   });
   test('the last occurrence of a scalar option wins', () => {
     assert.equal(parseConnectionConfig({ port: ['1', '2000'] }, PID).port, 2000);

@@ -21,7 +21,7 @@ describe('exit-code map (the man page EXIT STATUS table)', () => {
     [new UsageError('x'), 1],
     [new InputError('x'), 1],
     [new ConnectError('x'), 1],
-    [new ConnectionLostError('x'), 1],
+    [new ConnectionLostError('x'), 7],
     [new RejectedError('x'), 1],
     [new OutputError('x'), 1],
     [new ConnackError('x', 5), 5],
