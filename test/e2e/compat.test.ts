@@ -3,18 +3,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { hasMosquitto, hasMosquittoClients, startBroker, type Broker } from '../helpers/broker.js';
-import { at, killAll, run, subscriber } from '../helpers/cli.js';
+import { at, run, subscriber, fileBroker } from '../helpers/cli.js';
 
 const skip = !hasMosquitto || !hasMosquittoClients ? 'needs mosquitto and mosquitto-clients' : false;
 
-let broker: Broker;
-before(async () => {
-  if (!skip) broker = await startBroker();
-});
-after(async () => {
-  killAll();
-  await broker?.stop();
-});
+const broker = fileBroker({}, skip);
 
 /** Messages covering the output rules: text, empty, binary with NUL/0xFF/newline, spaces, UTF-8. */
 const MESSAGES: Array<[string, Buffer]> = [

@@ -1,18 +1,10 @@
 // The MQTT behaviours of ../shared/spec/concepts.md, each with exactly its examples, run through
 // the two built commands against a real broker.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { startBroker, type Broker } from '../helpers/broker.js';
-import { at, killAll, run, subscriber } from '../helpers/cli.js';
+import { describe, test } from 'node:test';
+import { at, run, subscriber, fileBroker } from '../helpers/cli.js';
 
-let broker: Broker;
-before(async () => {
-  broker = await startBroker();
-});
-after(async () => {
-  killAll();
-  await broker.stop();
-});
+const broker = fileBroker();
 
 describe('publish/subscribe through a broker', () => {
   test('the three-terminal run: tssub -t name prints 123 when tspub -t name -m 123 runs', async () => {

@@ -3,21 +3,14 @@
 // mosquitto_pub -V 5 -D publish ...).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { after, before, describe, test } from 'node:test';
-import { hasMosquittoClients, startBroker, type Broker } from '../helpers/broker.js';
-import { at, killAll, run, subscriber } from '../helpers/cli.js';
+import { describe, test } from 'node:test';
+import { hasMosquittoClients } from '../helpers/broker.js';
+import { at, run, subscriber, fileBroker } from '../helpers/cli.js';
 
 /** The machine may be loaded (other suites run beside this one): generous limits, never sleeps. */
 const SLOW = { timeoutMs: 120_000 };
 
-let broker: Broker;
-before(async () => {
-  broker = await startBroker();
-});
-after(async () => {
-  killAll();
-  await broker.stop();
-});
+const broker = fileBroker();
 
 const ISO_UTC_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 

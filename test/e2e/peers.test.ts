@@ -5,20 +5,13 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { hasMosquitto, hasMosquittoClients, startBroker, type Broker } from '../helpers/broker.js';
-import { at, killAll, run, start, subscriber } from '../helpers/cli.js';
+import { at, run, subscriber, fileBroker } from '../helpers/cli.js';
 
 const skip = !hasMosquitto || !hasMosquittoClients ? 'needs mosquitto and mosquitto-clients' : false;
 const MQTTJS = resolve('node_modules/mqtt/build/bin/mqtt.js');
 const TSSUB = resolve('bin/tssub.js');
 
-let broker: Broker;
-before(async () => {
-  if (!skip) broker = await startBroker();
-});
-after(async () => {
-  killAll();
-  await broker?.stop();
-});
+const broker = fileBroker({}, skip);
 
 /** Runs `command | head -1` in bash; resolves with what the subscriber printed on stderr and its exit code. */
 function pipedToHead(command: string, topic: string): Promise<{ stderr: string; code: string }> {

@@ -4,23 +4,16 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { after, before, describe, test } from 'node:test';
-import { hasMosquitto, hasMosquittoClients, startBroker, type Broker } from '../helpers/broker.js';
-import { at, killAll, run, subscriber } from '../helpers/cli.js';
+import { describe, test } from 'node:test';
+import { hasMosquitto, hasMosquittoClients } from '../helpers/broker.js';
+import { at, run, subscriber, fileBroker } from '../helpers/cli.js';
 
 /** The machine may be loaded (other suites run beside this one): generous limits, never sleeps. */
 const SLOW = { timeoutMs: 120_000 };
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
-let broker: Broker;
-before(async () => {
-  broker = await startBroker();
-});
-after(async () => {
-  killAll();
-  await broker.stop();
-});
+const broker = fileBroker();
 
 async function pub(args: string[]): Promise<void> {
   const r = await run('tspub', [...at(broker), ...args]);

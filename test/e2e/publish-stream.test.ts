@@ -2,21 +2,14 @@
 // follows the input as it comes. mosquitto_sub counts what the broker delivered.
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { after, before, describe, test } from 'node:test';
-import { hasMosquitto, hasMosquittoClients, startBroker, type Broker } from '../helpers/broker.js';
-import { at, killAll, run, start, subscriber } from '../helpers/cli.js';
+import { describe, test } from 'node:test';
+import { hasMosquitto, hasMosquittoClients } from '../helpers/broker.js';
+import { at, run, start, subscriber, fileBroker } from '../helpers/cli.js';
 
 const skip = !hasMosquitto || !hasMosquittoClients ? 'needs mosquitto and mosquitto-clients' : false;
 const LONG = { timeoutMs: 100_000 };
 
-let broker: Broker;
-before(async () => {
-  if (!skip) broker = await startBroker();
-});
-after(async () => {
-  killAll();
-  await broker?.stop();
-});
+const broker = fileBroker({}, skip);
 
 /** Waits until `check` holds, polling; for events seen only in a child's output. */
 async function waitFor(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {

@@ -1,18 +1,10 @@
 // MQTT 5 session expiry (-x) as mosquitto's clients set it: -c without -x means a session that
 // never expires; -x 0 with -c keeps nothing.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { startBroker, type Broker } from '../helpers/broker.js';
-import { at, killAll, run } from '../helpers/cli.js';
+import { test } from 'node:test';
+import { at, run, fileBroker } from '../helpers/cli.js';
 
-let broker: Broker;
-before(async () => {
-  broker = await startBroker();
-});
-after(async () => {
-  killAll();
-  await broker.stop();
-});
+const broker = fileBroker();
 
 async function queuedAfterReconnect(id: string, session: string[]): Promise<string> {
   const topic = `expiry/${id}`;

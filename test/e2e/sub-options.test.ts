@@ -9,21 +9,14 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import { hasMosquitto, hasMosquittoClients, startBroker, type Broker } from '../helpers/broker.js';
-import { at, killAll, run, start, subscriber, type Running } from '../helpers/cli.js';
+import { at, run, start, subscriber, type Running, fileBroker } from '../helpers/cli.js';
 
 /** The machine may be loaded (other suites run beside this one): generous limits, never sleeps. */
 const SLOW = { timeoutMs: 120_000 };
 
 const noReference = !hasMosquitto || !hasMosquittoClients ? 'needs mosquitto and mosquitto-clients' : false;
 
-let broker: Broker;
-before(async () => {
-  broker = await startBroker();
-});
-after(async () => {
-  killAll();
-  await broker.stop();
-});
+const broker = fileBroker();
 
 async function pub(args: string[]): Promise<void> {
   const r = await run('tspub', [...at(broker), ...args]);

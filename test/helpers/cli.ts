@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Broker } from './broker.js';
+import { after, before } from 'node:test';
+import { startBroker, type Broker, type BrokerOptions } from './broker.js';
 
 /** 'mqttjs' is MQTT.js's own CLI (`mqtt pub|sub`), shipped inside our mqtt dependency: a peer to compare with. */
 export type Tool = 'tspub' | 'tssub' | 'mosquitto_pub' | 'mosquitto_sub' | 'mqttjs';
@@ -111,4 +112,27 @@ async function startSubscriber(broker: Broker, tool: 'tssub' | 'mosquitto_sub', 
 export function killAll(): void {
   for (const child of running) child.kill('SIGKILL');
   running.clear();
+}
+
+/**
+ * The broker of one test file: started before its tests, stopped after them together with every
+ * process they left running. Skipped files (`skip` set) start none. The returned object stands for
+ * the broker once `before` has run.
+ */
+export function fileBroker(options: BrokerOptions = {}, skip: string | false = false): Broker {
+  let broker: Broker | undefined;
+  before(async () => {
+    if (!skip) broker = await startBroker(options);
+  });
+  after(async () => {
+    killAll();
+    await broker?.stop();
+  });
+  return new Proxy({} as Broker, {
+    get(_target, key) {
+      if (!broker) throw new Error('the broker is used before the before() hook started it');
+      const value: unknown = Reflect.get(broker, key);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(broker) : value;
+    },
+  });
 }
