@@ -1,4 +1,4 @@
-import { daysFromCivil, zoneAt, zoneForTz, type ZoneAt } from './timezone.js';
+import { civilFromDays, daysFromCivil, zoneAt, zoneForTz, type ZoneAt } from './timezone.js';
 
 /** C's struct tm as glibc's localtime() fills it, with full years and 0-based months. */
 export interface LocalTime {
@@ -27,16 +27,7 @@ function breakDown(epoch: number, zone: ZoneAt): LocalTime {
   const t = epoch + zone.offset - zone.leapCorrection;
   const days = Math.floor(t / 86_400);
   const secOfDay = t - days * 86_400;
-  // Civil-from-days (Howard Hinnant's algorithm), exact for any day count a double holds.
-  const z = days + 719_468;
-  const era = Math.floor(z / 146_097);
-  const doe = z - era * 146_097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 2 : mp - 10;
-  const year = yoe + era * 400 + (month < 2 ? 1 : 0);
+  const { year, month, day } = civilFromDays(days);
   const yearDay = days - daysFromCivil(year, 1, 1);
   return {
     epoch,

@@ -30,6 +30,21 @@ export function isLeapYear(year: number): boolean {
 }
 
 /** Days from 1970-01-01 to year-month-day (proleptic Gregorian; month 1-12). */
+/**
+ * The calendar date of a day count since 1970-01-01 (Howard Hinnant's civil-from-days), exact for
+ * any day count a double holds. `month` is 0 for January, `day` starts at 1.
+ */
+export function civilFromDays(days: number): { year: number; month: number; day: number } {
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const month = mp < 10 ? mp + 2 : mp - 10;
+  return { year: yoe + era * 400 + (month < 2 ? 1 : 0), month, day: doy - Math.floor((153 * mp + 2) / 5) + 1 };
+}
+
 export function daysFromCivil(year: number, month: number, day: number): number {
   const y = month <= 2 ? year - 1 : year;
   const era = Math.floor(y / 400);
@@ -127,15 +142,7 @@ class PosixZone implements Zone {
 }
 
 function utcYear(sec: number): number {
-  const days = Math.floor(sec / SECS_PER_DAY);
-  // Civil-from-days, year only.
-  const z = days + 719_468;
-  const era = Math.floor(z / 146_097);
-  const doe = z - era * 146_097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  return yoe + era * 400 + (mp >= 10 ? 1 : 0);
+  return civilFromDays(Math.floor(sec / SECS_PER_DAY)).year;
 }
 
 const zeroRule = (): Rule => ({ type: RuleType.J0, d: 0, m: 0, n: 0, secs: 0 });
