@@ -9,23 +9,12 @@ import type { Timestamp } from '../../src/output/clock.js';
 import { cjsonNumber, formatG, parseCJson, writeCJson } from '../../src/output/cjson.js';
 import { messageJson } from '../../src/output/json.js';
 import { ByteSink } from '../../src/output/sink.js';
+import { message } from '../helpers/message.js';
 
 /** 2026-11-27T00:17:27.362411175Z, i.e. 01:17:27 CET in Berlin. */
 const NOW: Timestamp = { sec: 1795738647, nsec: 362411175 };
 const TST = '"tst":"2026-11-27T01:17:27.362411Z+0100"';
 
-function message(overrides: Omit<Partial<ReceivedMessage>, 'payload'> & { payload?: Buffer | string } = {}): ReceivedMessage {
-  const { payload = 'message', ...rest } = overrides;
-  return {
-    topic: 'fmt/topic',
-    qos: 0,
-    retain: false,
-    dup: false,
-    messageId: 0,
-    ...rest,
-    payload: typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload,
-  };
-}
 
 const j = (m: ReceivedMessage, pretty = false): Buffer | undefined => messageJson(m, NOW, { escaped: true, pretty });
 const J = (m: ReceivedMessage, pretty = false): Buffer | undefined => messageJson(m, NOW, { escaped: false, pretty });

@@ -11,24 +11,13 @@ import { makeFormatter } from '../../src/output/format.js';
 import { localTimeIn } from '../../src/output/localtime.js';
 import { strftimeConversion } from '../../src/output/strftime.js';
 import { compileTemplate, FormatSyntaxError, type TemplateOptions } from '../../src/output/template.js';
+import { message } from '../helpers/message.js';
 
 /** 2026-11-27T00:17:27.362411175Z, i.e. 01:17:27 CET in Berlin. */
 const NOW: Timestamp = { sec: 1795738647, nsec: 362411175 };
 
 type Props = NonNullable<ReceivedMessage['properties']>;
 
-function message(overrides: Omit<Partial<ReceivedMessage>, 'payload'> & { payload?: Buffer | string } = {}): ReceivedMessage {
-  const { payload = 'message', ...rest } = overrides;
-  return {
-    topic: 'fmt/topic',
-    qos: 0,
-    retain: false,
-    dup: false,
-    messageId: 0,
-    ...rest,
-    payload: typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload,
-  };
-}
 
 function render(template: string, m: ReceivedMessage = message(), options: TemplateOptions = {}, now: Timestamp = NOW): Buffer {
   return compileTemplate(template, options)(m, now);
