@@ -1,4 +1,3 @@
-import type { CliIO } from './io.js';
 import { normaliseArgv } from './argv.js';
 import { readConfigFile } from './config-file.js';
 import { COMPLETION_REQUEST, completionCandidates, completionScript, type CompletionShell } from './completion.js';
@@ -12,18 +11,37 @@ import { parseNormalised, versionLine, type ParsedCommandLine } from './program.
  * does: a scalar option on the command line overrides the file's, list options add up.
  * --help and --version work even when the config file is broken.
  */
-export async function loadCommandLine(tool: ToolName, argv: readonly string[], io: CliIO): Promise<ParsedCommandLine> {
+export async function loadCommandLine(
+  tool: ToolName,
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<ParsedCommandLine> {
   if (argv[0] === COMPLETION_REQUEST) {
     const candidates = await completionCandidates(tool, argv.slice(1));
     return { kind: 'completion', text: candidates.map((c) => `${c}\n`).join('') };
   }
   const cliTokens = normaliseArgv(argv, tool);
+  const early = earlyAnswer(tool, cliTokens);
+  if (early) return early;
+  const fileTokens = await readConfigFile(tool, cliTokens, env);
+  return { kind: 'run', raw: parseNormalised(tool, [...fileTokens, ...cliTokens]) };
+}
+
+/**
+ * The command line alone, no config file read: what loadCommandLine does for a user without one.
+ * Synchronous, so the parser's tests and property checks can run it by the thousand.
+ */
+export function parseCommandLine(tool: ToolName, argv: readonly string[]): ParsedCommandLine {
+  const cliTokens = normaliseArgv(argv, tool);
+  return earlyAnswer(tool, cliTokens) ?? { kind: 'run', raw: parseNormalised(tool, cliTokens) };
+}
+
+/** What the command line answers before any config file is read: help, version, a completion script. */
+function earlyAnswer(tool: ToolName, cliTokens: readonly string[]): ParsedCommandLine | undefined {
   if (cliTokens.includes('--help')) return { kind: 'help', text: helpText(tool) };
   if (cliTokens.includes('--version')) return { kind: 'version', text: versionLine(tool) };
   const shell = completionShellOf(cliTokens);
-  if (shell) return { kind: 'completion', text: completionScript(tool, shell) };
-  const fileTokens = await readConfigFile(tool, cliTokens, io.env);
-  return { kind: 'run', raw: parseNormalised(tool, [...fileTokens, ...cliTokens]) };
+  return shell ? { kind: 'completion', text: completionScript(tool, shell) } : undefined;
 }
 
 function completionShellOf(tokens: readonly string[]): CompletionShell | undefined {

@@ -1,8 +1,6 @@
 import yargs from 'yargs';
 import { ARGUMENT_ORDER, type RawOptions } from '../core/config.js';
 import { UsageError } from '../core/errors.js';
-import { normaliseArgv } from './argv.js';
-import { helpText } from './help.js';
 import { displayFlag, toolOptions, yargsKey, type ToolName } from './options.js';
 
 declare const __TSMQTT_VERSION__: string | undefined;
@@ -54,12 +52,6 @@ export type ParsedCommandLine =
   | { kind: 'version'; text: string }
   | { kind: 'completion'; text: string };
 
-export function parseCommandLine(tool: ToolName, argv: readonly string[]): ParsedCommandLine {
-  const normalised = normaliseArgv(argv, tool);
-  if (normalised.includes('--help')) return { kind: 'help', text: helpText(tool) };
-  if (normalised.includes('--version')) return { kind: 'version', text: versionLine(tool) };
-  return { kind: 'run', raw: parseNormalised(tool, normalised) };
-}
 
 /** The RawOptions key a normalised token (`--message=x`, `-C=5`, `--retain`) belongs to. */
 function keyOfToken(tool: ToolName, token: string): string | undefined {

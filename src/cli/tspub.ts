@@ -11,7 +11,7 @@ import { trapSignals } from './signals.js';
 export async function tspub(argv: readonly string[], io: CliIO): Promise<number> {
   const context: RunContext = { quiet: false, debug: false };
   return runCommand('tspub', io, context, async () => {
-    const command = await loadCommandLine('tspub', argv, io);
+    const command = await loadCommandLine('tspub', argv, io.env);
     if (command.kind !== 'run') {
       io.stdout.write(command.text);
       return;

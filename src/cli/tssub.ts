@@ -21,7 +21,7 @@ export async function tssub(argv: readonly string[], io: CliIO): Promise<number>
   // A closed stderr (`2>&-`, or its reader gone) must not crash the run; messages then go nowhere.
   io.stderr.on('error', () => {});
   return runCommand('tssub', io, context, async () => {
-    const command = await loadCommandLine('tssub', argv, io);
+    const command = await loadCommandLine('tssub', argv, io.env);
     if (command.kind !== 'run') {
       io.stdout.write(command.text);
       return;

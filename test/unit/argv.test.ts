@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { normaliseArgv } from '../../src/cli/argv.js';
-import { parseCommandLine } from '../../src/cli/program.js';
+import { parseCommandLine } from '../../src/cli/invocation.js';
 import { wordLists } from '../../src/core/config.js';
 import { UsageError } from '../../src/core/errors.js';
 

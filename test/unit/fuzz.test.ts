@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { parseCommandLine } from '../../src/cli/program.js';
+import { parseCommandLine } from '../../src/cli/invocation.js';
 import { toolOptions, type ToolName } from '../../src/cli/options.js';
 import { parseConnectionConfig, parsePublishConfig, parseSubscribeConfig } from '../../src/core/config.js';
 import { TsmqttError } from '../../src/core/errors.js';

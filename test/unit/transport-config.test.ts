@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseCommandLine } from '../../src/cli/program.js';
+import { parseCommandLine } from '../../src/cli/invocation.js';
 import { parseConnectionConfig, parsePublishConfig, type RawOptions } from '../../src/core/config.js';
 
 function raw(tool: 'tspub' | 'tssub', argv: string[]): RawOptions {
