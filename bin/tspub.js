@@ -1,3 +1,3 @@
 #!/usr/bin/env node
 'use strict';
-require('../dist/tspub.cjs').main();
+require('../dist/loader.cjs').runCommand('tspub');

@@ -1,3 +1,3 @@
 #!/usr/bin/env node
 'use strict';
-require('../dist/tssub.cjs').main();
+require('../dist/loader.cjs').runCommand('tssub');

@@ -2,6 +2,8 @@
 // the bundle through bin/, exactly what npm installs.
 //
 // Layout, for start-up time (see README, "Performance"):
+//   dist/loader.cjs                  what bin/ calls: loads a command, and the command its deps, each
+//                                    with V8's compiled code kept between runs (scripts/shims/deps-loader.cjs)
 //   dist/tspub.cjs, dist/tssub.cjs   the commands: src/ plus the small dependencies; CommonJS, because
 //                                    an ES module entry costs Node 20 its ESM loader (~7 ms)
 //   dist/deps/NAME.cjs               yargs and MQTT.js (scripts/deps/), the parts of MQTT.js imported
@@ -53,6 +55,11 @@ await build({
 
 // After the commands, which name the other modules they import (extraDependencies).
 await Promise.all([
+  build({
+    ...common,
+    entryPoints: { loader: 'scripts/shims/deps-loader.cjs' },
+    outdir: 'dist',
+  }),
   build({
     ...common,
     entryPoints: Object.fromEntries(deferredDependencies.map((name) => [name, `scripts/deps/${name}.js`])),

@@ -41,10 +41,11 @@ export const deferredDependencies = ['yargs', 'mqtt'];
 
 /**
  * Node built-in modules the commands import but not every run uses: crypto (a random MQTT 3.1 client
- * id), fs/promises (-f), net and tls (not for --help), readline. Loading crypto, net and fs/promises
- * costs ~11 ms here; the commands get an object whose properties load the module on first read.
+ * id), fs/promises (-f), net and tls (not for --help), readline, tty (which loads net), timers/promises
+ * (--repeat-delay, reconnects). Loading crypto, net and fs/promises costs ~11 ms here; the commands
+ * get an object whose properties load the module on first read.
  */
-export const lazyBuiltins = ['crypto', 'fs/promises', 'net', 'tls', 'readline', 'dns'];
+export const lazyBuiltins = ['crypto', 'fs/promises', 'net', 'tls', 'readline', 'dns', 'tty', 'timers/promises'];
 
 const requireHere = createRequire(import.meta.url);
 
@@ -148,12 +149,14 @@ export function commandPlugin(extraDependencies) {
         contents: lazyBuiltinSource(args.path),
         loader: 'js',
       }));
+      // One loader for the commands and their deps (dist/loader.cjs, shared, not bundled twice).
+      build.onResolve({ filter: /^tsmqtt-loader$/ }, () => ({ path: './loader.cjs', external: true }));
       build.onResolve({ filter: /^tsmqtt-deps\// }, (args) => ({
         path: args.path.slice('tsmqtt-deps/'.length),
         namespace: 'tsmqtt-deps',
       }));
       build.onLoad({ filter: /.*/, namespace: 'tsmqtt-deps' }, async (args) => {
-        const load = `require('./deps-loader.cjs')(${JSON.stringify(args.path)})`;
+        const load = `require('tsmqtt-loader')(${JSON.stringify(args.path)})`;
         if (!deferredPackages.includes(args.path)) {
           return { contents: `module.exports = ${load};\n`, resolveDir: shimDir, loader: 'js' };
         }

@@ -1,5 +1,6 @@
-// Loads dist/deps/NAME.cjs (yargs, MQTT.js) for the commands, with V8's compiled code kept between
-// runs: compiling these ~230 KB is a large part of a one-shot publish. vm.Script's cachedData works
+// dist/loader.cjs. Loads the commands (dist/tspub.cjs, dist/tssub.cjs) and, for them, dist/deps/NAME.cjs
+// (yargs, MQTT.js), with V8's compiled code kept between runs: compiling these ~300 KB is a large
+// part of a one-shot publish. vm.Script's cachedData works
 // on every Node version; the data is taken at exit, so it holds the functions the run compiled
 // lazily too (Node 22's module.enableCompileCache takes it right after compiling and measured no
 // gain here). The cache lives in the user's own cache folder (never a shared temporary folder),
@@ -74,10 +75,17 @@ function loadWithCodeCache(file) {
 }
 
 /** The exports of dist/deps/NAME.cjs, loaded once. */
-module.exports = function loadDependency(name) {
+function loadDependency(name) {
   let exports = loaded.get(name);
   if (exports !== undefined) return exports;
   exports = loadWithCodeCache(path.join(__dirname, 'deps', `${name}.cjs`));
   loaded.set(name, exports);
   return exports;
+}
+
+module.exports = loadDependency;
+
+/** Runs the command dist/NAME.cjs (bin/NAME.js calls this): its own code is cached like the deps'. */
+module.exports.runCommand = function runCommand(name) {
+  loadWithCodeCache(path.join(__dirname, `${name}.cjs`)).main();
 };

@@ -1,4 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
+import { isatty } from 'node:tty';
 
 /** Everything a command touches of its process, injected so tests can run it in-process. */
 export interface CliIO {
@@ -24,11 +25,12 @@ export function processIO(): CliIO {
       return process.stderr;
     },
     env: process.env,
+    // What process.stdout.isTTY would say, without building the stream to ask it.
     get stdoutIsTTY() {
-      return process.stdout.isTTY === true;
+      return isatty(1);
     },
     get stderrIsTTY() {
-      return process.stderr.isTTY === true;
+      return isatty(2);
     },
   };
 }

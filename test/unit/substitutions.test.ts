@@ -271,6 +271,8 @@ describe('modules the commands import that get a deps file of their own', () => 
           plugins: [dependencyPlugin],
         });
       }
+      // What the build puts beside the commands: the loader they share with bin/.
+      copyFileSync(new URL('shims/deps-loader.cjs', scripts).pathname, join(dir, 'loader.cjs'));
       const code = `require(${JSON.stringify(join(dir, 'command.cjs'))}).check().then((r) => console.log(JSON.stringify(r)))`;
       const r = spawnSync(process.execPath, ['-e', code], { env: { ...process.env, XDG_CACHE_HOME: join(dir, 'cache') }, encoding: 'utf8' });
       assert.equal(r.status, 0, r.stderr);
