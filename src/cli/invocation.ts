@@ -1,6 +1,7 @@
 import { normaliseArgv } from './argv.js';
 import { readConfigFile } from './config-file.js';
 import { COMPLETION_REQUEST, completionCandidates, completionScript, type CompletionShell } from './completion.js';
+import type { RawOptions } from '../core/config.js';
 import { UsageError } from '../core/errors.js';
 import { helpText } from './help.js';
 import type { ToolName } from './options.js';
@@ -15,6 +16,7 @@ export async function loadCommandLine(
   tool: ToolName,
   argv: readonly string[],
   env: NodeJS.ProcessEnv,
+  parse: (tool: ToolName, normalised: readonly string[]) => RawOptions = parseNormalised,
 ): Promise<ParsedCommandLine> {
   if (argv[0] === COMPLETION_REQUEST) {
     const candidates = await completionCandidates(tool, argv.slice(1));
@@ -24,7 +26,7 @@ export async function loadCommandLine(
   const early = earlyAnswer(tool, cliTokens);
   if (early) return early;
   const fileTokens = await readConfigFile(tool, cliTokens, env);
-  return { kind: 'run', raw: parseNormalised(tool, [...fileTokens, ...cliTokens]) };
+  return { kind: 'run', raw: parse(tool, [...fileTokens, ...cliTokens]) };
 }
 
 /**

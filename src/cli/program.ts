@@ -63,7 +63,11 @@ function keyOfToken(tool: ToolName, token: string): string | undefined {
 /** Parses tokens that normaliseArgv produced (config-file tokens first, then the command line). */
 export function parseNormalised(tool: ToolName, normalised: readonly string[]): RawOptions {
   const parser = buildParser(tool);
-  const parsed = parser.parseSync([...normalised]) as Record<string, unknown>;
+  return toRawOptions(tool, parser.parseSync([...normalised]) as Record<string, unknown>, normalised);
+}
+
+/** RawOptions from what the parser made of `normalised` (values under their yargsKey). */
+export function toRawOptions(tool: ToolName, parsed: Record<string, unknown>, normalised: readonly string[]): RawOptions {
   const raw: RawOptions = {};
   for (const spec of toolOptions[tool]) {
     const value = parsed[yargsKey(spec)];

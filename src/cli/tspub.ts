@@ -1,9 +1,12 @@
 import { parseConnectionConfig, parsePublishConfig, PUBLISHER_PROPERTY_COMMANDS } from '../core/config.js';
-import { runPublish, type PublishHooks } from '../core/publish.js';
+import { runPublish, type PublishHooks, type PublishRun } from '../core/publish.js';
+import { quickPublish, quickPublishable } from '../core/quick-publish.js';
 import { startLineProgress, type LineProgressDisplay } from '../output/progress.js';
 import { colorLevel } from '../output/terminal.js';
 import { processIO, type CliIO } from './io.js';
 import { loadCommandLine } from './invocation.js';
+import { parseOneShot } from './one-shot.js';
+import { parseNormalised } from './program.js';
 import { runCommand, type RunContext } from './run.js';
 import { supplyPassword } from './secrets.js';
 import { trapSignals } from './signals.js';
@@ -11,7 +14,11 @@ import { trapSignals } from './signals.js';
 export async function tspub(argv: readonly string[], io: CliIO): Promise<number> {
   const context: RunContext = { quiet: false, debug: false };
   return runCommand('tspub', io, context, async () => {
-    const command = await loadCommandLine('tspub', argv, io.env);
+    // TSMQTT_QUICK_PUBLISH=0 sends every run through yargs and MQTT.js (see README, Performance).
+    const quickAllowed = io.env['TSMQTT_QUICK_PUBLISH'] !== '0';
+    const command = await loadCommandLine('tspub', argv, io.env, (tool, tokens) =>
+      (quickAllowed ? parseOneShot(tokens) : undefined) ?? parseNormalised(tool, tokens),
+    );
     if (command.kind !== 'run') {
       io.stdout.write(command.text);
       return;
@@ -42,7 +49,17 @@ export async function tspub(argv: readonly string[], io: CliIO): Promise<number>
     const signals = trapSignals();
     let succeeded = false;
     try {
-      await runPublish({ connection, publish, stdin: io.stdin, hooks, signal: signals.signal });
+      const run: PublishRun = {
+        connection,
+        publish,
+        // Only -s and -l read it; building process.stdin costs a run that does not a few ms.
+        get stdin() {
+          return io.stdin;
+        },
+        hooks,
+        signal: signals.signal,
+      };
+      await (quickAllowed && quickPublishable(run) ? quickPublish(run) : runPublish(run));
       succeeded = true;
     } finally {
       progress?.stop(succeeded);

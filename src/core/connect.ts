@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { MqttClient, type IClientOptions, type IConnackPacket, type Packet } from 'mqtt';
 import type { ConnectionConfig } from './config.js';
 import { describePacket } from './debug.js';
-import { ConnackError, ConnectError, InterruptedError, type TsmqttError } from './errors.js';
+import { ConnackError, ConnectError, InterruptedError, UsageError, type TsmqttError } from './errors.js';
 import { PacketIdAllocator } from './message-ids.js';
 import type { DisconnectProperties } from './properties.js';
 import { connackReason } from './reason-codes.js';
@@ -141,6 +141,10 @@ export async function openSession(
   prepare?: (client: MqttClient) => void,
 ): Promise<Session> {
   if (config.passwordFrom) throw new Error('openSession: the password was not fetched (passwordFrom is still set)');
+  if (config.password !== undefined && config.username === undefined) {
+    // MQTT 5 allows it and the quick one-shot publish sends it, but MQTT.js's encoder refuses.
+    throw new UsageError('a password (-P) without a username (-u) can only be sent by a one-shot tspub over plain TCP; add -u');
+  }
   let build: (client: MqttClient, options: IClientOptions) => Duplex;
   if (config.transport) {
     const { prepareTransport } = await import('./transport.js');

@@ -54,7 +54,7 @@ async function readPayloadFile(path: string): Promise<Buffer> {
  * Loads the payload before connecting, so unreadable input never costs a connection. Line input
  * (-l) is streamed after connecting instead; see line-stream.ts.
  */
-export async function loadPayload(source: Exclude<MessageSource, { kind: 'lines' }>, stdin: Readable): Promise<Buffer> {
+export async function loadPayload(source: Exclude<MessageSource, { kind: 'lines' }>, stdin: () => Readable): Promise<Buffer> {
   switch (source.kind) {
     case 'message':
       return source.payload;
@@ -63,7 +63,7 @@ export async function loadPayload(source: Exclude<MessageSource, { kind: 'lines'
     case 'file':
       return readPayloadFile(source.path);
     case 'stdin':
-      return readWhole(stdin);
+      return readWhole(stdin());
   }
 }
 
@@ -74,7 +74,7 @@ export async function loadPayload(source: Exclude<MessageSource, { kind: 'lines'
 export function publishOne(client: MqttClient, topic: string, payload: Buffer, config: PublishConfig): Promise<void> {
   return new Promise((resolve, reject) => {
     const onClose = (): void => {
-      reject(new ConnectionLostError(`connection lost before the broker acknowledged the message on '${topic}'`));
+      reject(new ConnectionLostError(lostBeforeAcknowledged(topic)));
     };
     client.once('close', onClose);
     const options: IClientPublishOptions = { qos: config.qos, retain: config.retain };
@@ -87,7 +87,7 @@ export function publishOne(client: MqttClient, topic: string, payload: Buffer, c
       }
       const code = (err as Error & { code?: unknown }).code;
       if (typeof code === 'number' && code >= 128) {
-        reject(new RejectedError(`the broker rejected the message on '${topic}': ${reasonText(code)} (reason code ${code})`));
+        reject(new RejectedError(rejectedMessage(topic, code)));
       } else {
         reject(new ConnectionLostError(`publishing to '${topic}' failed: ${err.message}`));
       }
@@ -107,6 +107,7 @@ export interface PublishHooks extends SessionHooks {
 export interface PublishRun {
   connection: ConnectionConfig;
   publish: PublishConfig;
+  /** Read only for -s and -l: a getter may build it on demand. */
   stdin: Readable;
   hooks: PublishHooks;
   signal?: AbortSignal;
@@ -116,7 +117,7 @@ export interface PublishRun {
  * What the broker said in CONNACK that makes the publish impossible: refused before sending
  * rather than sent and dropped (mosquitto_pub exits 0 in these cases).
  */
-function brokerLimitProblem(connack: IConnackPacket, publish: PublishConfig): string | undefined {
+function brokerLimitProblem(connack: Pick<IConnackPacket, 'properties'>, publish: PublishConfig): string | undefined {
   const limits = connack.properties;
   if (!limits) return undefined;
   if (limits.maximumQoS !== undefined && publish.qos > limits.maximumQoS) {
@@ -213,33 +214,51 @@ async function reconnectSession(run: PublishRun): Promise<MqttClient> {
   }
 }
 
-export async function runPublish(run: PublishRun): Promise<void> {
-  const { source } = run.publish;
-  const payload = source.kind === 'lines' ? undefined : await loadPayload(source, run.stdin);
-  if (payload !== undefined) {
+/** Refuses, before connecting, a payload that cannot fit in one PUBLISH with its topic and header. */
+export function checkPayloadFits(payload: Buffer, run: PublishRun): void {
+  const { topic, qos, retain, properties } = run.publish;
+  const { maxPayload } = new PublishEncoder(topic, qos, retain, run.connection.protocolVersion, properties);
+  if (payload.length > maxPayload) {
+    throw new InputError(
+      `the message is ${payload.length} bytes; with its topic and header one MQTT packet can carry at most ${maxPayload}`,
+    );
+  }
+}
+
+/** Refuses a publish that the broker's CONNACK says it would not take (MQTT 5 limits). */
+export function checkBrokerLimits(connack: Pick<IConnackPacket, 'properties'>, run: PublishRun, payload: Buffer | undefined): void {
+  const problem = brokerLimitProblem(connack, run.publish);
+  if (problem) throw new RejectedError(problem);
+  const maxPacketBytes = connack.properties?.maximumPacketSize;
+  if (payload !== undefined && maxPacketBytes !== undefined) {
     const { topic, qos, retain, properties } = run.publish;
-    const { maxPayload } = new PublishEncoder(topic, qos, retain, run.connection.protocolVersion, properties);
-    if (payload.length > maxPayload) {
-      throw new InputError(
-        `the message is ${payload.length} bytes; with its topic and header one MQTT packet can carry at most ${maxPayload}`,
-      );
+    const size = new PublishEncoder(topic, qos, retain, run.connection.protocolVersion, properties).size(payload.length);
+    if (size > maxPacketBytes) {
+      throw new RejectedError(`the message is ${size} bytes as a packet, over the broker's maximum packet size of ${maxPacketBytes}`);
     }
   }
+}
+
+/** The text of a lost connection while a message waits for its acknowledgement. */
+export function lostBeforeAcknowledged(topic: string): string {
+  return `connection lost before the broker acknowledged the message on '${topic}'`;
+}
+
+/** The text of an MQTT 5 PUBACK/PUBREC whose reason code (>= 128) refuses the message. */
+export function rejectedMessage(topic: string, code: number): string {
+  return `the broker rejected the message on '${topic}': ${reasonText(code)} (reason code ${code})`;
+}
+
+export async function runPublish(run: PublishRun): Promise<void> {
+  const { source } = run.publish;
+  const payload = source.kind === 'lines' ? undefined : await loadPayload(source, () => run.stdin);
+  if (payload !== undefined) checkPayloadFits(payload, run);
   const { client, connack } = await openSession(run.connection, run.hooks, run.signal);
   // A socket error after CONNACK (ECONNRESET ...) is followed by 'close', which is what the
   // publishing code reports, with what was left unacknowledged.
   client.on('error', () => {});
   try {
-    const problem = brokerLimitProblem(connack, run.publish);
-    if (problem) throw new RejectedError(problem);
-    const maxPacketBytes = connack.properties?.maximumPacketSize;
-    if (payload !== undefined && maxPacketBytes !== undefined) {
-      const { topic, qos, retain, properties } = run.publish;
-      const size = new PublishEncoder(topic, qos, retain, run.connection.protocolVersion, properties).size(payload.length);
-      if (size > maxPacketBytes) {
-        throw new RejectedError(`the message is ${size} bytes as a packet, over the broker's maximum packet size of ${maxPacketBytes}`);
-      }
-    }
+    checkBrokerLimits(connack, run, payload);
     if (payload === undefined) {
       await publishLines(client, connack, run);
       return;

@@ -1,4 +1,5 @@
-// Start-up work is deferred (scripts/build.js): --help and --version must not load yargs or MQTT.js.
+// Start-up work is deferred (scripts/build.js): --help, --version and a plain one-shot publish must
+// not load yargs or MQTT.js.
 // Proven by running a copy of the package without dist/deps/: they must still answer, byte for byte.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -9,7 +10,7 @@ import { after, describe, test } from 'node:test';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
-describe('--help and --version load neither yargs nor MQTT.js', () => {
+describe('--help, --version and the quick publish load neither yargs nor MQTT.js', () => {
   const copy = mkdtempSync(join(tmpdir(), 'tsmqtt-nodeps-'));
   after(() => rmSync(copy, { recursive: true, force: true }));
   cpSync(join(ROOT, 'bin'), join(copy, 'bin'), { recursive: true });
@@ -32,8 +33,14 @@ describe('--help and --version load neither yargs nor MQTT.js', () => {
     }
   }
 
-  test('a run that connects does need them (the copy really lacks them)', () => {
-    const bare = run(copy, 'tspub', ['-h', '127.0.0.1', '-p', '1', '-t', 'x', '-m', '1']);
+  test('a one-shot publish over TCP needs neither (the quick path)', () => {
+    const bare = run(copy, 'tspub', ['-h', '127.0.0.1', '-p', '1', '-t', 'x', '-m', '1', '-q', '1']);
+    assert.equal(bare.stderr, 'tspub: connection refused by 127.0.0.1:1: is a broker running there?\n');
+    assert.equal(bare.status, 1);
+  });
+
+  test('other runs that connect do need them (the copy really lacks them)', () => {
+    const bare = run(copy, 'tspub', ['-h', '127.0.0.1', '-p', '1', '-t', 'x', '-m', '1', '--will-topic', 'w']);
     assert.equal(bare.status, 70);
     assert.match(bare.stderr, /^tspub: internal error: .*no such file or directory.*deps\/yargs\.cjs/);
   });

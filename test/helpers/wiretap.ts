@@ -13,6 +13,10 @@ export interface Wiretap {
   port: number;
   /** Every packet seen so far, in order per direction. */
   packets(): Tapped[];
+  /** Every byte one side sent, over all connections so far, in order. */
+  bytes(from: Tapped['from']): Buffer;
+  /** Forgets what was seen so far. */
+  clear(): void;
   /** The packets of one kind sent by one side. */
   sent<T extends mqttPacket.Packet>(from: Tapped['from'], cmd: T['cmd']): T[];
   stop(): Promise<void>;
@@ -25,6 +29,7 @@ export interface Wiretap {
  */
 export async function startWiretap(broker: Broker): Promise<Wiretap> {
   const seen: Tapped[] = [];
+  const raw: Record<Tapped['from'], Buffer[]> = { client: [], broker: [] };
   const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
     const upstream = net.connect({ host: broker.host, port: broker.port });
@@ -43,10 +48,12 @@ export async function startWiretap(broker: Broker): Promise<Wiretap> {
     });
     fromBroker.on('packet', (packet: mqttPacket.Packet) => seen.push({ from: 'broker', packet }));
     client.on('data', (data: Buffer) => {
+      raw.client.push(Buffer.from(data));
       fromClient.parse(data);
       upstream.write(data);
     });
     upstream.on('data', (data: Buffer) => {
+      raw.broker.push(Buffer.from(data));
       fromBroker.parse(data);
       client.write(data);
     });
@@ -65,6 +72,12 @@ export async function startWiretap(broker: Broker): Promise<Wiretap> {
     host: '127.0.0.1',
     port,
     packets: () => [...seen],
+    bytes: (from) => Buffer.concat(raw[from]),
+    clear: () => {
+      seen.length = 0;
+      raw.client.length = 0;
+      raw.broker.length = 0;
+    },
     sent: <T extends mqttPacket.Packet>(from: Tapped['from'], cmd: T['cmd']) =>
       seen.filter((t) => t.from === from && t.packet.cmd === cmd).map((t) => t.packet as T),
     stop: async () => {

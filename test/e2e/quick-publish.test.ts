@@ -1,0 +1,172 @@
+// tspub's quick path (src/core/quick-publish.ts): a one-shot publish over plain TCP speaks its few
+// packets itself instead of through MQTT.js. Here each command runs both ways, the quick path and
+// the MQTT.js path (TSMQTT_QUICK_PUBLISH=0), through a relay that records what tspub sent to the
+// real broker: the bytes must be identical, and so must exit codes and messages where the broker
+// or the network says no.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { freePort, hasMosquitto, hasMosquittoClients, startBroker, type Broker } from '../helpers/broker.js';
+import { killAll, run, subscriber, type Result } from '../helpers/cli.js';
+import { startWiretap, type Wiretap } from '../helpers/wiretap.js';
+
+const skip = !hasMosquitto || !hasMosquittoClients ? 'needs mosquitto and mosquitto-clients' : false;
+const MQTTJS_PATH = { TSMQTT_QUICK_PUBLISH: '0' };
+
+let broker: Broker;
+let tap: Wiretap;
+const dir = mkdtempSync(join(tmpdir(), 'tsmqtt-quick-'));
+before(async () => {
+  if (skip) return;
+  broker = await startBroker({ extraPorts: 1, config: (ports) => [`listener ${ports[0]} ::1`] });
+  tap = await startWiretap(broker);
+});
+after(async () => {
+  killAll();
+  await tap?.stop();
+  await broker?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs tspub through the relay; returns its result and every byte it sent. */
+async function tapped(args: string[], env: NodeJS.ProcessEnv, input?: Buffer): Promise<{ result: Result; sent: Buffer }> {
+  tap.clear();
+  const result = await run('tspub', ['-h', tap.host, '-p', String(tap.port), ...args], {
+    env,
+    ...(input ? { input } : {}),
+  });
+  // The relay may still be passing the last bytes on when tspub has exited.
+  await new Promise((r) => setTimeout(r, 50));
+  return { result, sent: tap.bytes('client') };
+}
+
+describe('the quick path sends the bytes the MQTT.js path sends', { skip }, () => {
+  const binary = Buffer.alloc(100_000);
+  for (let i = 0; i < binary.length; i++) binary[i] = (i * 7) & 0xff;
+  const file = join(dir, 'payload.bin');
+  writeFileSync(file, binary);
+
+  const cases: { args: string[]; input?: Buffer }[] = [
+    { args: ['-t', 'quick/a', '-m', 'hello'] },
+    { args: ['-t', 'quick/b', '-m', 'one', '-q', '1', '-r'] },
+    { args: ['-t', 'quick/c', '-m', 'two', '-q', '2'] },
+    { args: ['-V', '5', '-t', 'quick/d', '-m', 'five', '-q', '1'] },
+    { args: ['-V', '5', '-t', 'quick/e', '-m', 'five', '-q', '2', '-r'] },
+    { args: ['-V', '5', '-t', 'quick/e0', '-m', 'zero'] },
+    { args: ['-V', '31', '-i', 'tsmqtt-quick-31', '-t', 'quick/f', '-m', 'old', '-q', '1'] },
+    { args: ['-V', 'mqttv311', '-i', 'tsmqtt-quick-c', '-c', '-k', '30', '-t', 'quick/g', '-n', '-q', '1'] },
+    { args: ['-u', 'someone', '-P', 'sécret', '-t', 'quick/h', '-m', 'ü ñ 日本'] },
+    { args: ['-u', 'someone', '-t', 'quick/i', '-f', file, '-q', '1'] },
+    { args: ['-t', 'quick/j', '-s', '-q', '2'], input: Buffer.from('all of stdin\nin one message\n') },
+    { args: ['-V', '5', '-u', 'u', '-P', 'p', '-i', 'tsmqtt-quick-5', '-t', 'quick/k', '-m', 'x', '--connect-timeout', '3'] },
+  ];
+  for (const { args, input } of cases) {
+    test(args.join(' ').replace(file, 'FILE'), async () => {
+      const quick = await tapped(args, {}, input);
+      const mqttjs = await tapped(args, MQTTJS_PATH, input);
+      assert.equal(quick.result.code, 0, quick.result.stderr);
+      assert.equal(mqttjs.result.code, 0, mqttjs.result.stderr);
+      assert.equal(quick.result.stderr, '');
+      assert.ok(quick.sent.length > 0);
+      assert.equal(quick.sent.toString('hex'), mqttjs.sent.toString('hex'));
+    });
+  }
+
+  test('a subscriber receives what the quick path published, byte for byte', async () => {
+    const sub = await subscriber(broker, 'mosquitto_sub', ['-t', 'quick/bytes', '-C', '1', '-q', '1']);
+    const r = await run('tspub', ['-h', broker.host, '-p', String(broker.port), '-t', 'quick/bytes', '-f', file, '-q', '1']);
+    assert.equal(r.code, 0, r.stderr);
+    const got = await sub.done;
+    assert.deepEqual(got.stdout, Buffer.concat([binary, Buffer.from('\n')]));
+  });
+});
+
+describe('the quick path loads neither yargs nor MQTT.js', { skip }, () => {
+  // The loader keeps compiled code per module in XDG_CACHE_HOME/tsmqtt: what a run loaded shows there.
+  const loadedBy = async (env: NodeJS.ProcessEnv, args: string[]): Promise<string[]> => {
+    const cache = mkdtempSync(join(dir, 'cache-'));
+    const r = await run('tspub', ['-h', broker.host, '-p', String(broker.port), ...args], { env: { ...env, XDG_CACHE_HOME: cache } });
+    assert.equal(r.code, 0, r.stderr);
+    const [folder] = readdirSync(join(cache, 'tsmqtt'));
+    return readdirSync(join(cache, 'tsmqtt', folder!)).map((name) => name.split('-')[0]!).sort();
+  };
+
+  test('tspub -t x -m 1 -q 1: only the command itself', async () => {
+    assert.deepEqual(await loadedBy({}, ['-t', 'x', '-m', '1', '-q', '1']), ['tspub']);
+  });
+
+  test('with TSMQTT_QUICK_PUBLISH=0, or an option the quick path leaves to MQTT.js, both load', async () => {
+    assert.deepEqual(await loadedBy(MQTTJS_PATH, ['-t', 'x', '-m', '1']), ['mqtt', 'tspub', 'yargs']);
+    assert.deepEqual(await loadedBy({}, ['-t', 'x', '-m', '1', '--will-topic', 'w']), ['mqtt', 'tspub', 'yargs']);
+    assert.deepEqual(await loadedBy({}, ['-t', 'x', '-m', '1', '-V', '5', '-D', 'publish', 'content-type', 'a']), ['mqtt', 'tspub', 'yargs']);
+    // Parsed without yargs, but -d is MQTT.js's packet trace.
+    assert.deepEqual(await loadedBy({}, ['-t', 'x', '-m', '1', '-d']), ['mqtt', 'tspub']);
+  });
+});
+
+describe('the quick path fails as the MQTT.js path does', { skip }, () => {
+  async function both(args: string[], host = '127.0.0.1'): Promise<Result> {
+    const quick = await run('tspub', ['-h', host, ...args]);
+    const mqttjs = await run('tspub', ['-h', host, ...args], { env: MQTTJS_PATH });
+    assert.equal(quick.stderr, mqttjs.stderr);
+    assert.equal(quick.code, mqttjs.code);
+    return quick;
+  }
+
+  test('nothing listening', async () => {
+    const port = String(await freePort());
+    const r = await both(['-p', port, '-t', 'x', '-m', '1'], 'localhost');
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, `tspub: connection refused by localhost:${port}: is a broker running there?\n`);
+  });
+
+  test('a server that closes the connection at once', async () => {
+    const server = net.createServer((socket) => socket.destroy());
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const port = String((server.address() as net.AddressInfo).port);
+      const r = await both(['-p', port, '-t', 'x', '-m', '1', '-q', '1']);
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /^tspub: 127\.0\.0\.1:\d+ closed the connection/);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
+  test('a QoS 2 message to a broker that allows QoS 1 (MQTT 5)', async () => {
+    const strict = await startBroker({ config: ['max_qos 1'] });
+    try {
+      const r = await both(['-p', String(strict.port), '-V', '5', '-t', 'x', '-m', '1', '-q', '2']);
+      assert.equal(r.code, 1);
+      assert.equal(r.stderr, 'tspub: the broker accepts messages up to QoS 1: use -q 1\n');
+    } finally {
+      await strict.stop();
+    }
+  });
+
+  test('refused credentials, MQTT 3.1.1 and 5', async () => {
+    const locked = await startBroker({ config: ['allow_anonymous false'] });
+    try {
+      for (const version of ['311', '5']) {
+        const r = await both(['-p', String(locked.port), '-V', version, '-t', 'x', '-m', '1']);
+        assert.equal(r.code, version === '5' ? 135 : 5);
+        assert.match(r.stderr, /^tspub: connection refused by the broker at 127\.0\.0\.1:\d+: not authori[sz]ed/i);
+      }
+    } finally {
+      await locked.stop();
+    }
+  });
+});
+
+describe('"localhost" is the loopback address', { skip }, () => {
+  test('a broker listening on ::1 only is reached, as a resolver would reach it', async () => {
+    const port = broker.extraPorts[0]!;
+    const sub = await subscriber(broker, 'mosquitto_sub', ['-t', 'quick/v6', '-C', '1']);
+    const r = await run('tspub', ['-h', 'localhost', '-p', String(port), '-t', 'quick/v6', '-m', 'over ::1', '-q', '1']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((await sub.done).stdout.toString(), 'over ::1\n');
+  });
+});
