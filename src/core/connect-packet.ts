@@ -1,5 +1,6 @@
 import type { IConnackPacket } from 'mqtt';
 import type { ConnectionConfig } from './config.js';
+import { varintLength, writeVarint } from './packets.js';
 
 /**
  * CONNECT encoding and CONNACK decoding for the quick one-shot publish (quick-publish.ts): MQTT
@@ -15,20 +16,6 @@ function prefixedLength(data: Buffer): number {
 function writePrefixed(target: Buffer, offset: number, data: Buffer): number {
   offset = target.writeUInt16BE(data.length, offset);
   return offset + data.copy(target, offset);
-}
-
-function writeVarint(target: Buffer, offset: number, n: number): number {
-  do {
-    let byte = n % 0x80;
-    n = Math.floor(n / 0x80);
-    if (n > 0) byte |= 0x80;
-    target[offset++] = byte;
-  } while (n > 0);
-  return offset;
-}
-
-function varintLength(n: number): number {
-  return n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : 4;
 }
 
 /** CONNECT for `config`, which must have no will, no CONNECT properties and no session expiry. */

@@ -14,11 +14,11 @@ const PUBLISH = 0x30;
 export const MAX_REMAINING_LENGTH = 268_435_455;
 const PUBREL = 0x62;
 
-function varintLength(n: number): number {
+export function varintLength(n: number): number {
   return n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : 4;
 }
 
-function writeVarint(target: Buffer, offset: number, n: number): number {
+export function writeVarint(target: Buffer, offset: number, n: number): number {
   do {
     let byte = n % 0x80;
     n = Math.floor(n / 0x80);

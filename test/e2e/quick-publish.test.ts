@@ -161,6 +161,19 @@ describe('the quick path fails as the MQTT.js path does', { skip }, () => {
   });
 });
 
+describe('MQTT 5: a password without a username', { skip }, () => {
+  test('the quick path sends it (as mosquitto_pub does); the MQTT.js path says it cannot', async () => {
+    const args = ['-h', broker.host, '-p', String(broker.port), '-V', '5', '-P', 'secret', '-t', 'x', '-m', '1'];
+    const quick = await run('tspub', args);
+    assert.equal(quick.code, 0, quick.stderr);
+    const reference = await run('mosquitto_pub', args);
+    assert.equal(reference.code, 0, reference.stderr);
+    const general = await run('tspub', args, { env: MQTTJS_PATH });
+    assert.equal(general.code, 1);
+    assert.match(general.stderr, /^tspub: a password \(-P\) without a username \(-u\) can only be sent by a one-shot tspub over plain TCP; add -u\n/);
+  });
+});
+
 describe('"localhost" is the loopback address', { skip }, () => {
   test('a broker listening on ::1 only is reached, as a resolver would reach it', async () => {
     const port = broker.extraPorts[0]!;
