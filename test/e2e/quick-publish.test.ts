@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { freePort, hasMosquitto, hasMosquittoClients, startBroker, type Broker } from '../helpers/broker.js';
-import { killAll, run, subscriber, type Result } from '../helpers/cli.js';
+import { killAll, run, start, subscriber, type Result } from '../helpers/cli.js';
 import { startWiretap, type Wiretap } from '../helpers/wiretap.js';
 
 const skip = !hasMosquitto || !hasMosquittoClients ? 'needs mosquitto and mosquitto-clients' : false;
@@ -133,6 +133,59 @@ describe('the quick path fails as the MQTT.js path does', { skip }, () => {
       assert.match(r.stderr, /^tspub: 127\.0\.0\.1:\d+ closed the connection/);
     } finally {
       await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
+  /** A TCP peer that reads and, to the first packet, answers `reply` (or nothing), then `after`. */
+  async function peer(reply: Buffer | undefined, after: 'stay' | 'close-on-next'): Promise<{ port: string; close: () => Promise<void> }> {
+    const sockets = new Set<net.Socket>();
+    const server = net.createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => {});
+      let packets = 0;
+      socket.on('data', () => {
+        packets++;
+        if (packets === 1 && reply) socket.write(reply);
+        else if (packets > 1 && after === 'close-on-next') socket.destroy();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    return {
+      port: String((server.address() as net.AddressInfo).port),
+      close: async () => {
+        for (const socket of sockets) socket.destroy();
+        await new Promise<void>((r) => server.close(() => r()));
+      },
+    };
+  }
+
+  test('SIGINT while waiting for CONNACK', async () => {
+    const server = await peer(undefined, 'stay');
+    try {
+      const outcomes: Result[] = [];
+      for (const env of [{}, MQTTJS_PATH]) {
+        const pub = start('tspub', ['-h', '127.0.0.1', '-p', server.port, '-t', 'x', '-m', '1', '-q', '1'], { env });
+        await new Promise((r) => setTimeout(r, 1500));
+        pub.child.kill('SIGINT');
+        outcomes.push(await pub.done);
+      }
+      assert.equal(outcomes[0]!.stderr, 'tspub: interrupted by SIGINT\n');
+      assert.equal(outcomes[0]!.code, 130);
+      assert.equal(outcomes[1]!.stderr, outcomes[0]!.stderr);
+      assert.equal(outcomes[1]!.code, outcomes[0]!.code);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('the connection lost while a QoS 1 message waits for PUBACK', async () => {
+    const server = await peer(Buffer.from([0x20, 0x02, 0x00, 0x00]), 'close-on-next');
+    try {
+      const r = await both(['-p', server.port, '-t', 'lost/here', '-m', '1', '-q', '1']);
+      assert.equal(r.stderr, "tspub: connection lost before the broker acknowledged the message on 'lost/here'\n");
+      assert.equal(r.code, 7);
+    } finally {
+      await server.close();
     }
   });
 
