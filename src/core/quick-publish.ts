@@ -26,6 +26,8 @@ export function quickPublishable(run: PublishRun): boolean {
   return (
     run.hooks.debug === undefined &&
     connection.transport === undefined &&
+    // A kept session may hold messages for this client id, which the broker sends right away.
+    connection.cleanSession &&
     connection.will === undefined &&
     connection.properties === undefined &&
     connection.disconnectProperties === undefined &&

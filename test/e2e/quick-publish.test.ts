@@ -57,7 +57,7 @@ describe('the quick path sends the bytes the MQTT.js path sends', { skip }, () =
     { args: ['-V', '5', '-t', 'quick/e', '-m', 'five', '-q', '2', '-r'] },
     { args: ['-V', '5', '-t', 'quick/e0', '-m', 'zero'] },
     { args: ['-V', '31', '-i', 'tsmqtt-quick-31', '-t', 'quick/f', '-m', 'old', '-q', '1'] },
-    { args: ['-V', 'mqttv311', '-i', 'tsmqtt-quick-c', '-c', '-k', '30', '-t', 'quick/g', '-n', '-q', '1'] },
+    { args: ['-V', 'mqttv311', '-i', 'tsmqtt-quick-c', '-k', '30', '-t', 'quick/g', '-n', '-q', '1'] },
     { args: ['-u', 'someone', '-P', 'sécret', '-t', 'quick/h', '-m', 'ü ñ 日本'] },
     { args: ['-u', 'someone', '-t', 'quick/i', '-f', file, '-q', '1'] },
     { args: ['-t', 'quick/j', '-s', '-q', '2'], input: Buffer.from('all of stdin\nin one message\n') },
@@ -101,6 +101,8 @@ describe('the quick path loads neither yargs nor MQTT.js', { skip }, () => {
   test('with TSMQTT_QUICK_PUBLISH=0, or an option the quick path leaves to MQTT.js, both load', async () => {
     assert.deepEqual(await loadedBy(MQTTJS_PATH, ['-t', 'x', '-m', '1']), ['mqtt', 'tspub', 'yargs']);
     assert.deepEqual(await loadedBy({}, ['-t', 'x', '-m', '1', '--will-topic', 'w']), ['mqtt', 'tspub', 'yargs']);
+    // A kept session may have messages queued for the client id: MQTT.js handles them.
+    assert.deepEqual(await loadedBy({}, ['-t', 'x', '-m', '1', '-c', '-i', 'tsmqtt-quick-kept']), ['mqtt', 'tspub']);
     assert.deepEqual(await loadedBy({}, ['-t', 'x', '-m', '1', '-V', '5', '-D', 'publish', 'content-type', 'a']), ['mqtt', 'tspub', 'yargs']);
     // Parsed without yargs, but -d is MQTT.js's packet trace.
     assert.deepEqual(await loadedBy({}, ['-t', 'x', '-m', '1', '-d']), ['mqtt', 'tspub']);
