@@ -222,6 +222,15 @@ export function closeSession(client: MqttClient, properties?: DisconnectProperti
   });
 }
 
+/**
+ * Whether a finished stream has handed all it was given, and its FIN, to the kernel, so that
+ * destroying it loses nothing: a plain TCP or unix socket (a SOCKS connection is one too). Not TLS
+ * or WebSocket, whose layers may still hold bytes of their own; those close as closeSession does.
+ */
+export function hasKernelSocketSemantics(stream: unknown): boolean {
+  return stream instanceof net.Socket && (stream as { encrypted?: boolean }).encrypted !== true;
+}
+
 /** PINGREQs not yet answered, for the clients watchPings() was called on. */
 const unansweredPings = new WeakMap<MqttClient, number>();
 
@@ -246,12 +255,13 @@ export function watchPings(client: MqttClient): void {
  * milliseconds. The kernel delivers the rest and the FIN after the socket is closed, as it does
  * for mosquitto_pub. Only if nothing more is expected from the broker, though: a closed socket
  * that receives data (the answer to a PINGREQ) resets the connection, dropping what the kernel had
- * not sent yet. So this waits as closeSession does if a PINGREQ is unanswered, or if the client's
- * pings were not watched (watchPings). The caller must expect no other packet: at QoS 1/2 every
- * acknowledgement must have arrived.
+ * not sent yet. So this waits as closeSession does if a PINGREQ is unanswered, if the client's
+ * pings were not watched (watchPings), or over TLS or WebSocket. The caller must expect no other
+ * packet: at QoS 1/2 every acknowledgement must have arrived.
  */
 export function closeSessionFlushed(client: MqttClient, properties?: DisconnectProperties): Promise<void> {
   const socket = client.stream;
+  if (!hasKernelSocketSemantics(socket)) return closeSession(client, properties);
   // The DISCONNECT and FIN are queued behind every earlier write: 'finish' comes after all of them.
   const onFinish = (): void => {
     if (unansweredPings.get(client) === 0) socket.destroy();

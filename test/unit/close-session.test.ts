@@ -3,9 +3,11 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import net from 'node:net';
+import { PassThrough } from 'node:stream';
+import tls from 'node:tls';
 import { describe, test } from 'node:test';
 import { parseConnectionConfig } from '../../src/core/config.js';
-import { closeSessionFlushed, openSession, watchPings } from '../../src/core/connect.js';
+import { closeSessionFlushed, hasKernelSocketSemantics, openSession, watchPings } from '../../src/core/connect.js';
 
 const CONNACK = Buffer.from([0x20, 2, 0, 0]);
 const DISCONNECT = Buffer.from([0xe0, 0]);
@@ -93,4 +95,10 @@ describe('closeSessionFlushed', () => {
       }
     });
   }
+
+  test('only a plain socket is closed early: TLS and WebSocket layers may still hold bytes', () => {
+    assert.equal(hasKernelSocketSemantics(new net.Socket()), true);
+    assert.equal(hasKernelSocketSemantics(new tls.TLSSocket(new net.Socket())), false);
+    assert.equal(hasKernelSocketSemantics(new PassThrough()), false);
+  });
 });
