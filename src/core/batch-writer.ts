@@ -19,6 +19,8 @@ export class BatchWriter {
   private slab: Slab;
   private used = 0;
   private batchStart = 0;
+  /** Socket writes so far: the socket's buffer can only have grown when this did. */
+  writes = 0;
 
   constructor(
     private readonly socket: Writable,
@@ -56,6 +58,7 @@ export class BatchWriter {
     if (this.used === this.batchStart) return;
     const slab = this.slab;
     slab.writing++;
+    this.writes++;
     this.socket.write(slab.bytes.subarray(this.batchStart, this.used), () => {
       slab.writing--;
       if (slab.retired && slab.writing === 0) this.recycle(slab);

@@ -225,3 +225,51 @@ export function closeSession(client: MqttClient, properties?: DisconnectProperti
     client.end(false, properties ? { properties } : {}, () => resolve());
   });
 }
+
+/**
+ * Whether a finished stream has handed all it was given, and its FIN, to the kernel, so that
+ * destroying it loses nothing: a plain TCP or unix socket (a SOCKS connection is one too). Not TLS
+ * or WebSocket, whose layers may still hold bytes of their own; those close as closeSession does.
+ */
+export function hasKernelSocketSemantics(stream: unknown): boolean {
+  return stream instanceof net.Socket && (stream as { encrypted?: boolean }).encrypted !== true;
+}
+
+/** PINGREQs not yet answered, for the clients watchPings() was called on. */
+const unansweredPings = new WeakMap<MqttClient, number>();
+
+/**
+ * Counts the client's unanswered PINGREQs from now on, for closeSessionFlushed. Call it before the
+ * first PINGREQ can go out: right after CONNACK.
+ */
+export function watchPings(client: MqttClient): void {
+  unansweredPings.set(client, 0);
+  client.on('packetsend', (packet: Packet) => {
+    if (packet.cmd === 'pingreq') unansweredPings.set(client, unansweredPings.get(client)! + 1);
+  });
+  client.on('packetreceive', (packet: Packet) => {
+    if (packet.cmd === 'pingresp') unansweredPings.set(client, Math.max(0, unansweredPings.get(client)! - 1));
+  });
+}
+
+/**
+ * Sends DISCONNECT like closeSession, but resolves once it and everything written before it are
+ * with the operating system and the connection is half-closed behind them, rather than when the
+ * broker closes its side: after a long -l stream the broker may still be reading for hundreds of
+ * milliseconds. The kernel delivers the rest and the FIN after the socket is closed, as it does
+ * for mosquitto_pub. Only if nothing more is expected from the broker, though: a closed socket
+ * that receives data (the answer to a PINGREQ) resets the connection, dropping what the kernel had
+ * not sent yet. So this waits as closeSession does if a PINGREQ is unanswered, if the client's
+ * pings were not watched (watchPings), or over TLS or WebSocket. The caller must expect no other
+ * packet: at QoS 1/2 every acknowledgement must have arrived.
+ */
+export function closeSessionFlushed(client: MqttClient, properties?: DisconnectProperties): Promise<void> {
+  const socket = client.stream;
+  if (!hasKernelSocketSemantics(socket)) return closeSession(client, properties);
+  // The DISCONNECT and FIN are queued behind every earlier write: 'finish' comes after all of them.
+  const onFinish = (): void => {
+    if (unansweredPings.get(client) === 0) socket.destroy();
+  };
+  socket.once('finish', onFinish);
+  return closeSession(client, properties).finally(() => socket.removeListener('finish', onFinish));
+}

@@ -227,11 +227,17 @@ export async function streamLines(options: LineStreamOptions): Promise<LineStrea
   );
   /** The reader holds a line that has not been sent yet. */
   let holding = false;
+  const maxPacketBytes = options.maxPacketBytes ?? Infinity;
+  const withId = publish.qos > 0;
+  const debug = options.debug === true;
   /**
    * Sends the reader's lines while the window and the socket have room, in one write. True once
    * the current chunk is used up; false when it stopped for room.
    */
   const pump = (): boolean => {
+    // Only a write can fill the socket: asked after each one, not for every line.
+    let writes = batches.writes;
+    let socketFull = socket.writableNeedDrain;
     try {
       for (;;) {
         if (!holding) {
@@ -241,14 +247,14 @@ export async function streamLines(options: LineStreamOptions): Promise<LineStrea
         }
         const length = reader.end - reader.start;
         const size = encoder.size(length);
-        if (options.maxPacketBytes !== undefined && size > options.maxPacketBytes) {
-          reject(lineCount, `${size} bytes as a packet, over the broker's maximum packet size of ${options.maxPacketBytes}`);
+        if (size > maxPacketBytes) {
+          reject(lineCount, `${size} bytes as a packet, over the broker's maximum packet size of ${maxPacketBytes}`);
           holding = false;
           continue;
         }
-        if (full()) return false;
+        if (reconnecting || inflight >= window || socketFull) return false;
         let id = 0;
-        if (publish.qos > 0) {
+        if (withId) {
           const allocated = ids.allocate();
           // Every id awaits an acknowledgement: wait for one, as for a full window.
           if (allocated === null) return false;
@@ -258,12 +264,16 @@ export async function streamLines(options: LineStreamOptions): Promise<LineStrea
           inflight++;
         }
         const target = batches.reserve(size);
+        if (batches.writes !== writes) {
+          writes = batches.writes;
+          socketFull = socket.writableNeedDrain;
+        }
         const begin = batches.offset;
         const end = encoder.encodeInto(target, begin, id, reader.source, reader.start, reader.end);
         batches.commit(end);
         holding = false;
         progress.sent++;
-        if (options.debug) client.emit('packetsend', describePublish(publish, id, target.subarray(begin, end), length));
+        if (debug) client.emit('packetsend', describePublish(publish, id, target.subarray(begin, end), length));
       }
     } finally {
       batches.flush();

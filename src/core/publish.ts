@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { IClientPublishOptions, IConnackPacket, MqttClient } from 'mqtt';
 import type { ConnectionConfig, MessageSource, PublishConfig } from './config.js';
-import { closeSession, endpoint, openSession, type SessionHooks } from './connect.js';
+import { closeSession, closeSessionFlushed, endpoint, openSession, watchPings, type SessionHooks } from './connect.js';
 import { ConnectionLostError, InputError, InterruptedError, RejectedError, type TsmqttError } from './errors.js';
 import { Reconnector, retryable } from './reconnect.js';
 import { streamLines, type StreamProgress } from './line-stream.js';
@@ -179,7 +179,7 @@ async function publishLines(client: MqttClient, connack: IConnackPacket, run: Pu
     ...(!run.connection.cleanSession && run.publish.qos > 0 ? { reconnect: () => reconnectSession(run) } : {}),
     ...(run.hooks.onReconnect ? { onReconnect: run.hooks.onReconnect } : {}),
   });
-  await closeSession(outcome.client, run.connection.disconnectProperties);
+  await closeSessionFlushed(outcome.client, run.connection.disconnectProperties);
   if (progress.rejected > 0) {
     const n = progress.rejected;
     throw new RejectedError(`${n} line${n === 1 ? ' was' : 's were'} not published (see above)`);
@@ -204,6 +204,7 @@ async function reconnectSession(run: PublishRun): Promise<MqttClient> {
     try {
       const { client } = await openSession(run.connection, run.hooks, run.signal);
       client.on('error', () => {});
+      watchPings(client);
       return client;
     } catch (err) {
       failures++;
@@ -260,6 +261,7 @@ export async function runPublish(run: PublishRun): Promise<void> {
   try {
     checkBrokerLimits(connack, run, payload);
     if (payload === undefined) {
+      watchPings(client);
       await publishLines(client, connack, run);
       return;
     }

@@ -34,6 +34,8 @@ describe('BatchWriter', () => {
     writer.flush();
     socket.completeAll();
     assert.deepEqual(socket.writes.map(String), ['abcd', 'e']);
+    // The line stream asks whether the socket filled up only when this count moved.
+    assert.equal(writer.writes, 2);
   });
   test('a full slab is flushed first; a packet larger than a slab gets its own buffer', () => {
     const socket = new SlowSocket({ highWaterMark: 1 << 20 });

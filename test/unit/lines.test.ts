@@ -43,4 +43,16 @@ describe('LineReader: lines as mosquitto_pub -l makes them', () => {
     assert.throws(() => split(['12', '345'], 4), /too long/);
     assert.deepEqual(split(['1234\n'], 4), ['1234']);
   });
+  test('lines of every length around the byte-by-byte search (64 bytes), in one chunk and split', () => {
+    const lines = [0, 1, 62, 63, 64, 65, 66, 127, 128, 129, 300].map((n, i) => String.fromCharCode(97 + i).repeat(n));
+    const text = `${lines.join('\n')}\n`;
+    assert.deepEqual(split([text]), lines);
+    for (const cut of [1, 63, 64, 65, 66, 130, 200]) {
+      assert.deepEqual(split([text.slice(0, cut), text.slice(cut)]), lines, `cut at ${cut}`);
+    }
+  });
+  test('the length limit holds for lines found past the byte-by-byte search', () => {
+    assert.throws(() => split([`${'x'.repeat(100)}\n`], 99), /too long/);
+    assert.deepEqual(split([`${'x'.repeat(100)}\n`], 100), ['x'.repeat(100)]);
+  });
 });

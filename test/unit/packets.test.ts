@@ -75,6 +75,20 @@ describe('PUBLISH encoding', () => {
     encoder.encodeInto(bytes, 0, 0, source, 2, 6);
     assert.equal((decode(bytes, 4)[0] as mqttPacket.IPublishPacket).payload.toString(), 'line');
   });
+  test('payloads around the byte-by-byte copy (32 bytes), from inside a larger buffer, after other packets', () => {
+    for (const qos of [0, 1] as const) {
+      const encoder = new PublishEncoder('some/topic', qos, false, 4);
+      const sizes = [0, 1, 31, 32, 33, 34, 64, 500];
+      const source = Buffer.from(Array.from({ length: 600 }, (_, i) => i % 251));
+      const bytes = Buffer.alloc(sizes.reduce((sum, n) => sum + encoder.size(n), 0));
+      let offset = 0;
+      sizes.forEach((n, i) => (offset = encoder.encodeInto(bytes, offset, 256 + i, source, 7, 7 + n)));
+      assert.equal(offset, bytes.length);
+      const packets = decode(bytes, 4) as mqttPacket.IPublishPacket[];
+      assert.deepEqual(packets.map((p) => Buffer.from(p.payload)), sizes.map((n) => source.subarray(7, 7 + n)));
+      assert.deepEqual(packets.map((p) => p.messageId), qos ? sizes.map((_, i) => 256 + i) : sizes.map(() => undefined));
+    }
+  });
   test('packets written back to back decode one by one', () => {
     const encoder = new PublishEncoder('t', 1, false, 4);
     const bytes = Buffer.alloc(encoder.size(1) * 3);
