@@ -110,10 +110,15 @@ describe('the quick path loads neither yargs nor MQTT.js', { skip }, () => {
 });
 
 describe('the quick path fails as the MQTT.js path does', { skip }, () => {
-  async function both(args: string[], host = '127.0.0.1'): Promise<Result> {
+  async function both(args: string[], host = '127.0.0.1', sameText: RegExp | undefined = undefined): Promise<Result> {
     const quick = await run('tspub', ['-h', host, ...args]);
     const mqttjs = await run('tspub', ['-h', host, ...args], { env: MQTTJS_PATH });
-    assert.equal(quick.stderr, mqttjs.stderr);
+    if (sameText) {
+      assert.match(quick.stderr, sameText);
+      assert.match(mqttjs.stderr, sameText);
+    } else {
+      assert.equal(quick.stderr, mqttjs.stderr);
+    }
     assert.equal(quick.code, mqttjs.code);
     return quick;
   }
@@ -130,9 +135,10 @@ describe('the quick path fails as the MQTT.js path does', { skip }, () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
       const port = String((server.address() as net.AddressInfo).port);
-      const r = await both(['-p', port, '-t', 'x', '-m', '1', '-q', '1']);
+      // Whether CONNECT was written before the close (a reset) or not (an end) is a race, on
+      // either path, and the message says which.
+      const r = await both(['-p', port, '-t', 'x', '-m', '1', '-q', '1'], '127.0.0.1', /^tspub: 127\.0\.0\.1:\d+ closed the connection (before accepting it|during CONNECT): is it an MQTT broker/);
       assert.equal(r.code, 1);
-      assert.match(r.stderr, /^tspub: 127\.0\.0\.1:\d+ closed the connection/);
     } finally {
       await new Promise<void>((r) => server.close(() => r()));
     }
