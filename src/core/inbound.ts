@@ -206,9 +206,7 @@ export class InboundTap {
         this.pos = this.buf.length;
         continue;
       }
-      const start = this.pos;
-      this.pos = end;
-      this.packet(this.buf, start, end);
+      if (this.packet(this.buf, this.pos, end)) this.pos = end;
     }
   }
 
@@ -242,17 +240,26 @@ export class InboundTap {
     this.pieceTotal = INCOMPLETE;
   }
 
-  private packet(buf: Buffer, start: number, end: number): void {
-    if (buf[start]! >> 4 === PUBLISH && !this.stopped && end - start <= this.maxPacketSize) {
-      let body = start + 2;
-      while (buf[body - 1]! & 0x80) body++;
-      const message = decodePublish(buf, start, body, end, this.v5, this.topics);
-      if (message) {
-        this.deliver(message);
-        return;
+  /** Handles one packet; false when it must wait its turn (the reader is paused). */
+  private packet(buf: Buffer, start: number, end: number): boolean {
+    if (buf[start]! >> 4 === PUBLISH) {
+      if (!this.stopped && end - start <= this.maxPacketSize) {
+        let body = start + 2;
+        while (buf[body - 1]! & 0x80) body++;
+        const message = decodePublish(buf, start, body, end, this.v5, this.topics);
+        if (message) {
+          this.deliver(message);
+          return true;
+        }
+      }
+      // MQTT wants acknowledgements in the order of the messages: ours go out before MQTT.js's.
+      if (this.unflushed || this.acks.length > 0) {
+        this.settle();
+        if (this.paused) return false;
       }
     }
     this.forward(buf.subarray(start, end));
+    return true;
   }
 
   private deliver(message: InboundMessage): void {

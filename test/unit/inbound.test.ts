@@ -226,15 +226,32 @@ describe('InboundTap', () => {
     assert.deepEqual(flushed(s.log), ['mqttjs connack', 'deliver kept', 'mqttjs suback', 'deliver retained', 'mqttjs pingresp', 'puback 9']);
   });
 
-  test('a QoS 2 message MQTT.js takes its time with holds back what follows; earlier acks go out first', async () => {
+  test('a QoS 2 message: earlier PUBACKs go out first; while MQTT.js takes its time, what follows waits', async () => {
     const s = setup({ holdMqttjs: true });
     await s.feed(bytes([publish('t', 'a', 1, 1), publish('t', 'b', 2, 2), publish('t', 'c', 1, 3)]));
-    assert.deepEqual(s.log, ['deliver a', 'mqttjs publish b', 'flush', 'puback 1', 'wait']);
+    assert.deepEqual(s.log, ['deliver a', 'flush', 'puback 1', 'mqttjs publish b', 'wait']);
     assert.equal(s.socket.isPaused(), true);
     s.mqttjs.held.shift()!();
     await tick();
     assert.deepEqual(s.log.slice(5), ['go on', 'deliver c', 'flush', 'puback 3']);
     assert.equal(s.socket.isPaused(), false);
+  });
+
+  test('a PUBLISH for MQTT.js waits until those before it are written and acknowledged', async () => {
+    let release!: () => void;
+    let first = true;
+    const s = setup({
+      flush: () => {
+        if (!first) return undefined;
+        first = false;
+        return new Promise<void>((r) => (release = r));
+      },
+    });
+    await s.feed(bytes([publish('t', 'a', 1, 1), publish('t', 'b', 2, 2)]));
+    assert.deepEqual(s.log, ['deliver a', 'flush', 'wait']);
+    release();
+    await tick();
+    assert.deepEqual(s.log.slice(3), ['puback 1', 'go on', 'mqttjs publish b']);
   });
 
   test('a delivery that waits (a slow reader) holds back the rest and its own PUBACK', async () => {
@@ -293,7 +310,7 @@ describe('InboundTap', () => {
         5,
       ),
     );
-    assert.deepEqual(flushed(s.log), ['deliver plain', 'mqttjs publish typed', `mqttjs publish ${'x'.repeat(50)}`, 'puback 1']);
+    assert.deepEqual(flushed(s.log), ['deliver plain', 'puback 1', 'mqttjs publish typed', `mqttjs publish ${'x'.repeat(50)}`]);
   });
 
   test('a length that is not MQTT: from there on everything goes to MQTT.js as it is', async () => {
