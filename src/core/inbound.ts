@@ -315,7 +315,11 @@ export class InboundTap {
       this.pause(
         flushed.then(
           () => this.sendAcks(),
-          () => void (this.acks.length = 0),
+          () => {
+            // Not written: not acknowledged (a kept session gets these messages again).
+            this.acks.length = 0;
+            this.sendAcks();
+          },
         ),
       );
       return;

@@ -292,6 +292,13 @@ describe('InboundTap', () => {
     assert.deepEqual(s.log.slice(3), ['puback 1', 'go on', 'deliver b', 'flush', 'puback 2']);
   });
 
+  test('output that fails: no PUBACK, and a run that was ending still ends', async () => {
+    const s = setup({ endAfter: 2, flush: () => Promise.reject(new Error('EPIPE')) });
+    await s.feed(bytes([publish('t', 'a', 1, 1), publish('t', 'b', 1, 2)]));
+    await tick();
+    assert.deepEqual(s.log, ['deliver a', 'deliver b', 'flush', 'wait', 'ended', 'go on']);
+  });
+
   test('the message that ends the run: output, PUBACKs, then the end; nothing after it is delivered', async () => {
     const s = setup({ endAfter: 2 });
     await s.feed(bytes([publish('t', 'a', 1, 1), publish('t', 'b', 1, 2), publish('t', 'c', 1, 3)]));
