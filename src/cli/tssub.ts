@@ -1,9 +1,9 @@
-import { once } from 'node:events';
 import { parseConnectionConfig, parseSubscribeConfig, SUBSCRIBER_PROPERTY_COMMANDS } from '../core/config.js';
 import { endpoint } from '../core/connect.js';
 import { OutputError, UsageError } from '../core/errors.js';
 import { runSubscribe } from '../core/subscribe.js';
 import { nowTimestamp, type Timestamp } from '../output/clock.js';
+import { OutputBatch } from '../output/batch.js';
 import { makeFormatter, type MessageFormatter } from '../output/format.js';
 import { FormatSyntaxError } from '../output/template.js';
 import { decoratedFormatter, loadPalette, planTerminal, startProgress, type Progress } from '../output/terminal.js';
@@ -70,6 +70,7 @@ export async function tssub(argv: readonly string[], io: CliIO): Promise<number>
       signals.abort('EPIPE');
     };
     io.stdout.on('error', onStdoutError);
+    let batch: OutputBatch | undefined;
     try {
       progress?.connecting(endpoint(connection));
       await runSubscribe({
@@ -88,11 +89,11 @@ export async function tssub(argv: readonly string[], io: CliIO): Promise<number>
             progress?.stop();
             const bytes = format(message, usesClock ? nowTimestamp() : NO_TIME);
             if (bytes === undefined || signals.signal.aborted) return undefined;
-            // One write per message; while the reader is slow, the returned promise holds back
-            // further messages and their acknowledgements (see runSubscribe).
-            if (io.stdout.write(bytes)) return undefined;
-            return once(io.stdout, 'drain').then(() => undefined);
+            // Written in batches, one per read from the broker; while the reader is slow, the
+            // returned promises hold back further messages and their acknowledgements.
+            return (batch ??= new OutputBatch(io.stdout)).add(bytes);
           },
+          flush: () => batch?.flush(),
         },
       });
     } finally {

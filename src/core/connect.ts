@@ -1,5 +1,5 @@
 import net from 'node:net';
-import type { Duplex } from 'node:stream';
+import type { Duplex, Writable } from 'node:stream';
 import { MqttClient, type IClientOptions, type IConnackPacket, type Packet } from 'mqtt';
 import type { ConnectionConfig } from './config.js';
 import { describePacket } from './debug.js';
@@ -9,6 +9,11 @@ import type { DisconnectProperties } from './properties.js';
 import { connackReason } from './reason-codes.js';
 import { describeEndpoint } from './transport-config.js';
 import { describeTransportError } from './transport-errors.js';
+
+/** Takes the place of MQTT.js's `stream.pipe(parser)`: sees what the broker sends first. */
+export interface StreamTap {
+  attach(stream: Duplex, mqttjs: Writable): void;
+}
 
 export interface SessionHooks {
   /** Receives one line per packet when -d is on. */
@@ -132,13 +137,13 @@ function attachDebug(client: MqttClient, config: ConnectionConfig, debug: (line:
  * Opens a connection and resolves once the broker has accepted it. The transport is a plain TCP
  * socket built here, so MQTT.js never loads its WebSocket/TLS/SOCKS builders for this case.
  * An aborted `signal` before CONNACK rejects with InterruptedError. `prepare` sees the client before
- * it connects.
+ * it connects, and may return a tap for the incoming bytes.
  */
 export async function openSession(
   config: ConnectionConfig,
   hooks: SessionHooks,
   signal?: AbortSignal,
-  prepare?: (client: MqttClient) => void,
+  prepare?: (client: MqttClient) => StreamTap | undefined,
 ): Promise<Session> {
   if (config.passwordFrom) throw new Error('openSession: the password was not fetched (passwordFrom is still set)');
   if (config.password !== undefined && config.username === undefined) {
@@ -156,11 +161,20 @@ export async function openSession(
   return new Promise<Session>((resolve, reject) => {
     // MQTT.js reports stream errors that have no code only as 'close'; keep them for the message.
     let transportError: Error | undefined;
+    let tap: StreamTap | undefined;
     const builder = (client: MqttClient): Duplex => {
       const stream = build(client, client.options);
       stream.on('error', (err: Error) => {
         transportError ??= err;
       });
+      // MQTT.js pipes the stream into its parser once, right after building it.
+      if (tap) {
+        const t = tap;
+        stream.pipe = (<T extends NodeJS.WritableStream>(mqttjs: T): T => {
+          t.attach(stream, mqttjs as unknown as Writable);
+          return mqttjs;
+        }) as Duplex['pipe'];
+      }
       return stream;
     };
     // Connect only once the listeners are on: the CONNECT packet is written synchronously.
@@ -173,7 +187,7 @@ export async function openSession(
     client.on('packetreceive', onPacket);
     // Messages queued for a kept session arrive right behind CONNACK, before a promise callback
     // could attach listeners: whoever needs them must attach them now.
-    prepare?.(client);
+    tap = prepare?.(client);
 
     const settle = (): void => {
       client.removeListener('packetreceive', onPacket);

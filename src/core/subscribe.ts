@@ -1,6 +1,7 @@
 import type { IClientSubscribeOptions, IDisconnectPacket, IPublishPacket, MqttClient, Packet } from 'mqtt';
 import type { ConnectionConfig, QoS, SubscribeConfig } from './config.js';
-import { closeSession, endpoint, openSession, type Session, type SessionHooks } from './connect.js';
+import { closeSession, endpoint, openSession, type Session, type SessionHooks, type StreamTap } from './connect.js';
+import { InboundTap, type Delivery } from './inbound.js';
 import { ConnectionLostError, RejectedError, TimeoutError, type TsmqttError } from './errors.js';
 import { Reconnector, retryable } from './reconnect.js';
 import { MessageGate } from './message-gate.js';
@@ -27,8 +28,16 @@ export interface SubscribeHooks extends SessionHooks {
   onConnected?: () => void;
   onSubscribed?: (granted: GrantedSubscription[]) => void;
   onUnsubscribed?: (filters: string[]) => void;
-  /** Prints one message. A returned promise holds back further messages (and their acks). */
+  /**
+   * Prints one message, or keeps its bytes for flush(). A returned promise holds back further
+   * messages (and their acks).
+   */
   onMessage: (message: ReceivedMessage) => void | Promise<void>;
+  /**
+   * Writes what onMessage kept. Called after a run of messages (what one read from the broker
+   * brought); their acknowledgements are sent after it, or after the promise it returns.
+   */
+  flush?: () => void | Promise<void>;
   onWarning?: (text: string) => void;
 }
 
@@ -260,58 +269,82 @@ export function runSubscribe(run: SubscribeRun): Promise<void> {
       }
     };
 
-    const listen = (c: MqttClient): void => {
-      // What handleMessage does with the message the 'message' listener has just judged.
-      let next: 'ack' | 'hold' | Promise<void> = 'ack';
-      let endAfterAck = false;
+    /** A message ended the run (-C reached, --retained-only saw a live one): no more are handled. */
+    let ending = false;
+    /** Judges and prints one message; says what becomes of its acknowledgement. */
+    const take = (c: MqttClient, message: ReceivedMessage): Delivery => {
+      if (closing || ending) return 'hold';
+      const verdict = gate.judge(message);
+      if (verdict.stop) {
+        ending = true;
+        return 'hold';
+      }
+      if (verdict.clear) clearRetained(c, message.topic);
+      if (verdict.last) ending = true;
+      return (verdict.print ? hooks.onMessage(message) : undefined) ?? 'ack';
+    };
+    /** After take(): the output is out and the acknowledgements written; end the run if it said so. */
+    const afterTake = (): void => {
+      if (ending) finish();
+    };
+
+    const listen = (c: MqttClient): StreamTap | undefined => {
+      // The packets the hot path leaves to MQTT.js (QoS 2, MQTT 5 properties), or all with -d,
+      // whose lines are MQTT.js's packet events.
+      let next: Delivery = 'ack';
       c.on('message', (topic, payload, packet) => {
-        next = 'hold';
-        endAfterAck = false;
-        if (closing) return;
-        const message = toMessage(topic, payload, packet);
-        const verdict = gate.judge(message);
-        if (verdict.stop) {
-          finish();
-          return;
-        }
-        if (verdict.clear) clearRetained(c, topic);
-        next = (verdict.print ? hooks.onMessage(message) : undefined) ?? 'ack';
-        endAfterAck = verdict.last;
+        next = take(c, toMessage(topic, payload, packet));
       });
       // MQTT.js calls handleMessage right after emitting 'message' and reads no further packet
       // (nor acknowledges this one) until its callback runs: that is our back-pressure valve.
       // Calling back with an error makes it go on without acknowledging.
       c.handleMessage = (_packet, callback) => {
         const what = next;
-        const end = endAfterAck;
         next = 'ack';
-        endAfterAck = false;
         const handled = (): void => {
           callback();
           // After the callback, so the acknowledgement is written before the DISCONNECT.
-          if (end) finish();
+          afterTake();
         };
-        if (what === 'hold') callback(NOT_HANDLED);
-        else if (what === 'ack') handled();
-        else {
-          const release = keepAliveWhileHeld(c, connection.keepalive);
-          what.then(
-            () => {
-              release();
-              handled();
-            },
-            (e: Error) => {
-              release();
-              callback(e);
-            },
-          );
+        if (what === 'hold') {
+          callback(NOT_HANDLED);
+          afterTake();
+          return;
         }
+        const printed = what === 'ack' ? hooks.flush?.() : what.then(() => hooks.flush?.());
+        if (!printed) {
+          handled();
+          return;
+        }
+        const release = keepAliveWhileHeld(c, connection.keepalive);
+        printed.then(
+          () => {
+            release();
+            handled();
+          },
+          (e: Error) => {
+            release();
+            callback(e);
+          },
+        );
       };
+      if (hooks.debug) return undefined;
+      return new InboundTap(
+        {
+          deliver: (message) => take(c, message),
+          ending: () => ending,
+          flush: () => hooks.flush?.(),
+          ended: afterTake,
+          waiting: () => keepAliveWhileHeld(c, connection.keepalive),
+        },
+        connection.protocolVersion === 5,
+        connection.protocolVersion === 5 ? connection.properties?.maximumPacketSize : undefined,
+      );
     };
     // Messages of a kept session may arrive (and end the run) before openSession resolves, so
     // the client is known from the start.
     const endings = new WeakMap<MqttClient, Ending>();
-    const prepare = (c: MqttClient): void => {
+    const prepare = (c: MqttClient): StreamTap | undefined => {
       client = c;
       const ending: Ending = {};
       endings.set(c, ending);
@@ -322,7 +355,7 @@ export function runSubscribe(run: SubscribeRun): Promise<void> {
         // later, so that the close is seen by the listener the handed-over session gets.
         setImmediate(() => c.end(true));
       });
-      listen(c);
+      return listen(c);
     };
     const reconnector = new Reconnector();
     let retryTimer: NodeJS.Timeout | undefined;
