@@ -27,6 +27,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const NODE = process.execPath;
 const TSPUB = join(root, 'bin', 'tspub.js');
 const TSSUB = join(root, 'bin', 'tssub.js');
+const RAW_PUBLISH = join(root, 'scripts', 'bench', 'raw-publish.cjs');
 
 async function main() {
   const options = parseOptions(process.argv.slice(2));
@@ -63,6 +64,8 @@ async function main() {
     { name: "node -e ''", argv: [NODE, '-e', ''] },
     { name: 'mosquitto_pub -t x -m 1', argv: ['mosquitto_pub', ...target, '-t', 'x', '-m', '1'] },
     { name: 'mosquitto_pub -t x -m 1 -q 1', argv: ['mosquitto_pub', ...target, '-t', 'x', '-m', '1', '-q', '1'] },
+    // The floor for any Node.js publisher: a socket and the exchange, nothing else (see the file).
+    { name: 'raw Node.js socket publish -q 1', argv: [NODE, RAW_PUBLISH, '-p', port, '-t', 'x', '-m', '1', '-q', '1'] },
     { name: 'tspub -t x -m 1', argv: [NODE, TSPUB, ...target, '-t', 'x', '-m', '1'] },
     { name: 'tspub -t x -m 1 -q 1', argv: [NODE, TSPUB, ...target, '-t', 'x', '-m', '1', '-q', '1'] },
     { name: 'tspub --help', argv: [NODE, TSPUB, '--help'] },
