@@ -4,6 +4,8 @@
 // Layout, for start-up time (see README, "Performance"):
 //   dist/loader.cjs                  what bin/ calls: loads a command, and the command its deps, each
 //                                    with V8's compiled code kept between runs (scripts/shims/deps-loader.cjs)
+//   dist/early.cjs                   --help, --version and --completion of both commands, answered
+//                                    without loading the command (src/cli/early.ts)
 //   dist/tspub.cjs, dist/tssub.cjs   the commands: src/ plus the small dependencies; CommonJS, because
 //                                    an ES module entry costs Node 20 its ESM loader (~7 ms)
 //   dist/deps/NAME.cjs               yargs and MQTT.js (scripts/deps/), the parts of MQTT.js imported
@@ -43,7 +45,7 @@ const common = {
 
 await build({
   ...common,
-  entryPoints: { tspub: 'src/cli/tspub.ts', tssub: 'src/cli/tssub.ts' },
+  entryPoints: { tspub: 'src/cli/tspub.ts', tssub: 'src/cli/tssub.ts', early: 'src/cli/early.ts' },
   outdir: 'dist',
   define: {
     ...common.define,

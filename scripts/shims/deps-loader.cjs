@@ -85,7 +85,15 @@ function loadDependency(name) {
 
 module.exports = loadDependency;
 
-/** Runs the command dist/NAME.cjs (bin/NAME.js calls this): its own code is cached like the deps'. */
+/** A word that may ask for an answer dist/early.cjs gives (src/cli/early.ts decides). */
+const mayAnswerEarly = (word) => word === '--help' || word === '--version' || word.startsWith('--completion');
+
+/**
+ * Runs the command dist/NAME.cjs (bin/NAME.js calls this): its own code is cached like the deps'.
+ * --help, --version and --completion are answered by the much smaller dist/early.cjs if they can be.
+ */
 module.exports.runCommand = function runCommand(name) {
+  const argv = process.argv.slice(2);
+  if (argv.some(mayAnswerEarly) && loadWithCodeCache(path.join(__dirname, 'early.cjs')).answerEarly(name, argv)) return;
   loadWithCodeCache(path.join(__dirname, `${name}.cjs`)).main();
 };

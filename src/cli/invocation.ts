@@ -1,11 +1,10 @@
 import { normaliseArgv } from './argv.js';
 import { readConfigFile } from './config-file.js';
-import { COMPLETION_REQUEST, completionCandidates, completionScript, type CompletionShell } from './completion.js';
+import { COMPLETION_REQUEST, completionCandidates } from './completion.js';
+import { earlyAnswer } from './early.js';
 import type { RawOptions } from '../core/config.js';
-import { UsageError } from '../core/errors.js';
-import { helpText } from './help.js';
 import type { ToolName } from './options.js';
-import { parseNormalised, versionLine, type ParsedCommandLine } from './program.js';
+import { parseNormalised, type ParsedCommandLine } from './program.js';
 
 /**
  * The command line plus the config file (-o FILE, else ~/.config/TOOL), read first as mosquitto
@@ -38,18 +37,3 @@ export function parseCommandLine(tool: ToolName, argv: readonly string[]): Parse
   return earlyAnswer(tool, cliTokens) ?? { kind: 'run', raw: parseNormalised(tool, cliTokens) };
 }
 
-/** What the command line answers before any config file is read: help, version, a completion script. */
-function earlyAnswer(tool: ToolName, cliTokens: readonly string[]): ParsedCommandLine | undefined {
-  if (cliTokens.includes('--help')) return { kind: 'help', text: helpText(tool) };
-  if (cliTokens.includes('--version')) return { kind: 'version', text: versionLine(tool) };
-  const shell = completionShellOf(cliTokens);
-  return shell ? { kind: 'completion', text: completionScript(tool, shell) } : undefined;
-}
-
-function completionShellOf(tokens: readonly string[]): CompletionShell | undefined {
-  const token = [...tokens].reverse().find((t) => t.startsWith('--completion='));
-  if (token === undefined) return undefined;
-  const shell = token.slice('--completion='.length);
-  if (shell !== 'bash' && shell !== 'zsh') throw new UsageError(`--completion takes bash or zsh, not '${shell}'`);
-  return shell;
-}

@@ -45,3 +45,31 @@ describe('--help, --version and the quick publish load neither yargs nor MQTT.js
     assert.match(bare.stderr, /^tspub: internal error: .*no such file or directory.*deps\/yargs\.cjs/);
   });
 });
+
+describe('--help, --version and --completion are answered by dist/early.cjs alone', () => {
+  const copy = mkdtempSync(join(tmpdir(), 'tsmqtt-early-'));
+  after(() => rmSync(copy, { recursive: true, force: true }));
+  cpSync(join(ROOT, 'bin'), join(copy, 'bin'), { recursive: true });
+  for (const file of ['loader.cjs', 'early.cjs']) cpSync(join(ROOT, 'dist', file), join(copy, 'dist', file));
+  const run = (root: string, tool: string, args: string[]) =>
+    spawnSync(process.execPath, [join(root, 'bin', `${tool}.js`), ...args], { encoding: 'utf8', timeout: 30_000 });
+
+  for (const args of [['--help'], ['--version'], ['--completion', 'zsh'], ['-t', 'x', '-q', '1', '--help']]) {
+    test(`tssub ${args.join(' ')}: the same answer without the command`, () => {
+      const full = run(ROOT, 'tssub', args);
+      const bare = run(copy, 'tssub', args);
+      assert.equal(full.status, 0, full.stderr);
+      assert.equal(bare.status, 0, bare.stderr);
+      assert.equal(bare.stdout, full.stdout);
+    });
+  }
+
+  test("what is not an early answer goes to the command: '-m --help' is a message, a bad shell an error", () => {
+    for (const args of [['-t', 'x', '-m', '--help'], ['--completion', 'fish'], ['--bogus', '--help']]) {
+      const bare = run(copy, 'tspub', args);
+      // The copy has no command: loading it fails, which proves it was asked for.
+      assert.notEqual(bare.status, 0, args.join(' '));
+      assert.match(bare.stderr, /ENOENT.*dist\/tspub\.cjs/);
+    }
+  });
+});
