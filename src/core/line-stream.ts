@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { IDisconnectPacket, MqttClient, Packet } from 'mqtt';
 import type { PublishConfig } from './config.js';
-import { ConnectionLostError, InputError } from './errors.js';
+import { ConnectionLostError, InputError, InterruptedError } from './errors.js';
 import { LineReader } from './lines.js';
 import { BatchWriter } from './batch-writer.js';
 import type { PacketIdAllocator } from './message-ids.js';
@@ -329,12 +329,16 @@ export async function streamLines(options: LineStreamOptions): Promise<LineStrea
         ? ` (the broker disconnected: ${reasonText(brokerDisconnect)}, reason code ${brokerDisconnect})`
         : '';
     const rest = complete ? '' : '; the rest of the input was not published';
-    if (reconnectError) cause += ` and reconnecting failed: ${reconnectError.message}`;
+    if (reconnectError && !(reconnectError instanceof InterruptedError)) cause += ` and reconnecting failed: ${reconnectError.message}`;
     const sent = `${progress.sent} message${progress.sent === 1 ? '' : 's'}`;
     const what =
       publish.qos === 0
         ? `${sent} sent at QoS 0, which has no acknowledgements: some may not have arrived`
         : `${inflight} of ${sent} sent not acknowledged`;
+    // A signal during the back-off ends the run as a signal does (130/143), with what was left.
+    if (reconnectError instanceof InterruptedError) {
+      throw new InterruptedError(reconnectError.signal, `connection to ${options.where} lost, not reconnected: ${what}${rest}`);
+    }
     throw new ConnectionLostError(`connection to ${options.where} lost${cause}: ${what}${rest}`);
   }
   return { complete, client };

@@ -274,6 +274,28 @@ describe('tspub -l: broker restarted mid-stream', { skip: !hasMosquitto && 'need
     });
   }
 
+  test('-q 1 -c -i: SIGINT while waiting to reconnect ends as an interrupt (130), with the count', async () => {
+    const broker = await startBroker();
+    try {
+      const pub = start('tspub', [...at(broker), '-t', 'r/l', '-l', '-q', '1', '-c', '-i', 'tsmqtt-rel-lint', '-M', '5', '-d'], { timeoutMs: 30_000 });
+      while (!pub.stderr().includes('received CONNACK')) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(broker.signal('SIGSTOP'), true);
+      pub.child.stdin!.write(lines(1, 100));
+      while (pub.stderr().split('sending PUBLISH').length - 1 < 5) await new Promise((r) => setTimeout(r, 20));
+      broker.signal('SIGKILL');
+      while (!pub.stderr().includes('reconnecting')) await new Promise((r) => setTimeout(r, 20));
+      pub.child.kill('SIGINT');
+      const result = await pub.done;
+      assert.equal(result.code, 130, result.stderr);
+      assert.equal(
+        result.stderr.trimEnd().split('\n').at(-1),
+        `tspub: interrupted by SIGINT: connection to 127.0.0.1:${broker.port} lost, not reconnected: 5 of 5 messages sent not acknowledged; the rest of the input was not published`,
+      );
+    } finally {
+      await broker.stop();
+    }
+  });
+
   test('-q 1 without a kept session: exit 7 with the count of unacknowledged messages', async () => {
     const broker = await startBroker();
     try {
