@@ -121,6 +121,14 @@ export function connectFailure(err: Error & { code?: unknown }, config: Connecti
   return new ConnectError(`cannot connect to ${where}: ${err.message}`);
 }
 
+/** The connection closed before CONNACK: what the transport said, if it said something we know. */
+export function closedBeforeConnack(transportError: Error | undefined, config: ConnectionConfig): TsmqttError {
+  const known = transportError && connectFailure(transportError, config);
+  return known && !known.message.startsWith('cannot connect to ')
+    ? known
+    : new ConnectError(`${endpoint(config)} closed the connection before accepting it: is it an MQTT broker?`);
+}
+
 function attachDebug(client: MqttClient, config: ConnectionConfig, debug: (line: string) => void): void {
   const idOf = (): string => client.options.clientId ?? config.clientId;
   client.on('packetsend', (packet: Packet) => debug(describePacket('sending', packet, idOf())));
@@ -208,14 +216,7 @@ export async function openSession(
       resolve({ client, connack });
     };
     const onError = (err: Error): void => fail(connectFailure(err, config, connack));
-    const onClose = (): void => {
-      const known = transportError && connectFailure(transportError, config);
-      fail(
-        known && !known.message.startsWith('cannot connect to ')
-          ? known
-          : new ConnectError(`${endpoint(config)} closed the connection before accepting it: is it an MQTT broker?`),
-      );
-    };
+    const onClose = (): void => fail(closedBeforeConnack(transportError, config));
     const onAbort = (): void => fail(new InterruptedError(signal!.reason as NodeJS.Signals));
 
     client.once('connect', onConnect);

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import type { IConnackPacket } from 'mqtt';
 import { decodeConnack, encodeConnect } from './connect-packet.js';
-import { connectFailure, endpoint } from './connect.js';
+import { closedBeforeConnack, connectFailure, endpoint } from './connect.js';
 import { ConnectError, ConnectionLostError, InterruptedError, RejectedError, type TsmqttError } from './errors.js';
 import { encodePubrel, PublishEncoder } from './packets.js';
 import {
@@ -279,15 +279,9 @@ class Exchange {
         this.settle();
         this.resolve();
         return;
-      case 'waiting-connack': {
-        const known = this.transportError && connectFailure(this.transportError, config);
-        this.fail(
-          known && !known.message.startsWith('cannot connect to ')
-            ? known
-            : new ConnectError(`${endpoint(config)} closed the connection before accepting it: is it an MQTT broker?`),
-        );
+      case 'waiting-connack':
+        this.fail(closedBeforeConnack(this.transportError, config));
         return;
-      }
       case 'publishing':
         this.fail(new ConnectionLostError(lostBeforeAcknowledged(this.run.publish.topic)));
         return;
