@@ -1,6 +1,7 @@
 import net from 'node:net';
 import type { IConnackPacket } from 'mqtt';
 import { decodeConnack, encodeConnect } from './connect-packet.js';
+import { INCOMPLETE, MALFORMED, packetEnd } from './inbound.js';
 import { closedBeforeConnack, connectFailure, endpoint } from './connect.js';
 import { ConnectError, ConnectionLostError, InterruptedError, RejectedError, type TsmqttError } from './errors.js';
 import { encodePubrel, PublishEncoder } from './packets.js';
@@ -153,26 +154,17 @@ class Exchange {
   private receive(data: Buffer): void {
     this.heardSincePing = true;
     let buffer = this.pending.length === 0 ? data : Buffer.concat([this.pending, data]);
-    while (buffer.length >= 2 && this.phase !== 'settled') {
-      let remaining = 0;
-      let at = 1;
-      for (let shift = 0; ; shift += 7) {
-        if (at >= buffer.length) break;
-        const byte = buffer[at++]!;
-        remaining += (byte & 0x7f) * 2 ** shift;
-        if (byte < 0x80) {
-          at = -at;
-          break;
-        }
-        if (shift >= 21) {
-          this.protocolError('a packet length is malformed');
-          return;
-        }
+    while (this.phase !== 'settled') {
+      const end = packetEnd(buffer, 0, buffer.length);
+      if (end === MALFORMED) {
+        this.protocolError('a packet length is malformed');
+        return;
       }
-      if (at > 0 || buffer.length < -at + remaining) break; // incomplete
-      const start = -at;
-      this.handle(buffer[0]! >> 4, buffer.subarray(start, start + remaining));
-      buffer = buffer.subarray(start + remaining);
+      if (end === INCOMPLETE || end > buffer.length) break;
+      let body = 1;
+      while (buffer[body++]! & 0x80); // the remaining length's bytes
+      this.handle(buffer[0]! >> 4, buffer.subarray(body, end));
+      buffer = buffer.subarray(end);
     }
     this.pending = buffer;
   }
