@@ -1,3 +1,4 @@
+import { writeSync } from 'node:fs';
 import { UsageError } from '../core/errors.js';
 import { normaliseArgv } from './argv.js';
 import { completionScript, type CompletionShell } from './completion.js';
@@ -34,6 +35,26 @@ export function answerEarly(tool: ToolName, argv: readonly string[]): boolean {
     return false;
   }
   if (answer === undefined) return false;
-  process.stdout.write(answer.text);
+  writeOut(answer.text);
   return true;
+}
+
+/**
+ * Writes to file descriptor 1 directly: building process.stdout (its stream classes) would cost
+ * this run ~4 ms. A descriptor left non-blocking by the parent gets the stream after all; a reader
+ * that went away gets nothing more, quietly, as everywhere in tsmqtt.
+ */
+function writeOut(text: string): void {
+  const bytes = Buffer.from(text);
+  for (let at = 0; at < bytes.length; ) {
+    try {
+      at += writeSync(1, bytes, at);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EPIPE') return;
+      if (code !== 'EAGAIN') throw err;
+      process.stdout.write(bytes.subarray(at));
+      return;
+    }
+  }
 }
