@@ -1,5 +1,6 @@
 import type { Duplex, Writable } from 'node:stream';
 import type { QoS } from './config.js';
+import type { ReceivedMessage } from './subscribe.js';
 
 /**
  * tssub's hot path. MQTT.js parses a whole socket read into packet objects up front and then
@@ -13,15 +14,8 @@ import type { QoS } from './config.js';
  * with it.
  */
 
-/** A PUBLISH as the hot path decodes it. */
-export interface InboundMessage {
-  topic: string;
-  payload: Buffer;
-  qos: QoS;
-  retain: boolean;
-  dup: boolean;
-  messageId: number;
-}
+/** A PUBLISH as the hot path decodes it: a received message without MQTT 5 properties. */
+export type InboundMessage = Omit<ReceivedMessage, 'properties'>;
 
 /**
  * What became of one message: 'ack' handed over, acknowledge it; 'hold' not handled, do not;
