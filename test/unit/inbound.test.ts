@@ -237,16 +237,23 @@ describe('InboundTap', () => {
     assert.equal(s.socket.isPaused(), false);
   });
 
-  test('a PUBLISH for MQTT.js waits until those before it are written and acknowledged', async () => {
-    let release!: () => void;
+  /** A flush() whose first call waits until release() is called; the later ones do not wait. */
+  function firstFlushWaits(): { flush: () => Promise<void> | undefined; release: () => void } {
+    let release: (() => void) | undefined;
     let first = true;
-    const s = setup({
+    return {
       flush: () => {
         if (!first) return undefined;
         first = false;
         return new Promise<void>((r) => (release = r));
       },
-    });
+      release: () => release!(),
+    };
+  }
+
+  test('a PUBLISH for MQTT.js waits until those before it are written and acknowledged', async () => {
+    const { flush, release } = firstFlushWaits();
+    const s = setup({ flush });
     await s.feed(bytes([publish('t', 'a', 1, 1), publish('t', 'b', 2, 2)]));
     assert.deepEqual(s.log, ['deliver a', 'flush', 'wait']);
     release();
@@ -275,15 +282,8 @@ describe('InboundTap', () => {
   });
 
   test('a flush that waits holds back the PUBACKs and what follows', async () => {
-    let release!: () => void;
-    let first = true;
-    const s = setup({
-      flush: () => {
-        if (!first) return undefined;
-        first = false;
-        return new Promise<void>((r) => (release = r));
-      },
-    });
+    const { flush, release } = firstFlushWaits();
+    const s = setup({ flush });
     await s.feed(bytes([publish('t', 'a', 1, 1)]));
     await s.feed(bytes([publish('t', 'b', 1, 2)]));
     assert.deepEqual(s.log, ['deliver a', 'flush', 'wait']);
