@@ -1,3 +1,3 @@
 #!/usr/bin/env node
 'use strict';
-require('../dist/loader.cjs').runCommand('tspub');
+require('../dist/loader.cjs').runCommand('tspub', 'tspub-quick');

@@ -6,6 +6,9 @@
 //                                    with V8's compiled code kept between runs (scripts/shims/deps-loader.cjs)
 //   dist/early.cjs                   --help, --version and --completion of both commands, answered
 //                                    without loading the command (src/cli/early.ts)
+//   dist/tspub-quick.cjs             what every tspub run starts with: the plain one-shot publish
+//                                    (src/cli/tspub-quick.ts), a third smaller than dist/tspub.cjs, to
+//                                    which it hands every other run
 //   dist/tspub.cjs, dist/tssub.cjs   the commands: src/ plus the small dependencies; CommonJS, because
 //                                    an ES module entry costs Node 20 its ESM loader (~7 ms)
 //   dist/deps/NAME.cjs               yargs and MQTT.js (scripts/deps/), the parts of MQTT.js imported
@@ -45,7 +48,12 @@ const common = {
 
 await build({
   ...common,
-  entryPoints: { tspub: 'src/cli/tspub.ts', tssub: 'src/cli/tssub.ts', early: 'src/cli/early.ts' },
+  entryPoints: {
+    tspub: 'src/cli/tspub.ts',
+    'tspub-quick': 'src/cli/tspub-quick.ts',
+    tssub: 'src/cli/tssub.ts',
+    early: 'src/cli/early.ts',
+  },
   outdir: 'dist',
   define: {
     ...common.define,

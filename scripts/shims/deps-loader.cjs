@@ -1,11 +1,11 @@
-// dist/loader.cjs. Loads the commands (dist/tspub.cjs, dist/tssub.cjs) and, for them, dist/deps/NAME.cjs
-// (yargs, MQTT.js), with V8's compiled code kept between runs: compiling these ~300 KB is a large
-// part of a one-shot publish. vm.Script's cachedData works
-// on every Node version; the data is taken at exit, so it holds the functions the run compiled
-// lazily too (Node 22's module.enableCompileCache takes it right after compiling and measured no
-// gain here). The cache lives in the user's own cache folder (never a shared temporary folder),
-// keyed by Node version, architecture, file size and modification time; V8 also refuses data that
-// does not fit. Any failure (no home folder, read-only disk) just means compiling as usual.
+// dist/loader.cjs. Loads the commands (dist/tspub.cjs, dist/tssub.cjs, and tspub's quick path
+// dist/tspub-quick.cjs) and, for them, dist/deps/NAME.cjs (yargs, MQTT.js), with V8's compiled code
+// kept between runs: compiling these ~300 KB is a large part of a one-shot publish. vm.Script's
+// cachedData works on every Node version; the data is taken at exit, so it holds the functions the
+// run compiled lazily too (Node 22's module.enableCompileCache takes it right after compiling and
+// measured no gain here). The cache lives in the user's own cache folder (never a shared temporary
+// folder), keyed by Node version, architecture, file size and modification time; V8 also refuses
+// data that does not fit. Any failure (no home folder, read-only disk) just means compiling as usual.
 // NODE_DISABLE_COMPILE_CACHE=1 turns it off, as it does for Node's own cache.
 'use strict';
 
@@ -91,9 +91,13 @@ const mayAnswerEarly = (word) => word === '--help' || word === '--version' || wo
 /**
  * Runs the command dist/NAME.cjs (bin/NAME.js calls this): its own code is cached like the deps'.
  * --help, --version and --completion are answered by the much smaller dist/early.cjs if they can be.
+ * A `quick` bundle (tspub's dist/tspub-quick.cjs) gets the run before the command: its
+ * main(handOver) either does the run itself or calls handOver(), which runs the command.
  */
-module.exports.runCommand = function runCommand(name) {
+module.exports.runCommand = function runCommand(name, quick) {
   const argv = process.argv.slice(2);
   if (argv.some(mayAnswerEarly) && loadWithCodeCache(path.join(__dirname, 'early.cjs')).answerEarly(name, argv)) return;
-  loadWithCodeCache(path.join(__dirname, `${name}.cjs`)).main();
+  const command = () => loadWithCodeCache(path.join(__dirname, `${name}.cjs`)).main();
+  if (quick) loadWithCodeCache(path.join(__dirname, `${quick}.cjs`)).main(command);
+  else command();
 };

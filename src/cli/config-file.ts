@@ -65,3 +65,11 @@ export async function readConfigFile(tool: ToolName, cliTokens: readonly string[
   }
   return configFileTokens(text, path, tool);
 }
+
+/**
+ * The tokens a run is parsed from: the config file's, then the command line's, so that the command
+ * line's value of a scalar option wins and list options add up, as with mosquitto.
+ */
+export async function withConfigFile(tool: ToolName, cliTokens: readonly string[], env: NodeJS.ProcessEnv): Promise<string[]> {
+  return [...(await readConfigFile(tool, cliTokens, env)), ...cliTokens];
+}

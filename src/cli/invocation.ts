@@ -1,5 +1,5 @@
 import { normaliseArgv } from './argv.js';
-import { readConfigFile } from './config-file.js';
+import { withConfigFile } from './config-file.js';
 import { COMPLETION_REQUEST, completionCandidates } from './completion.js';
 import { earlyAnswer } from './early.js';
 import type { RawOptions } from '../core/config.js';
@@ -24,8 +24,7 @@ export async function loadCommandLine(
   const cliTokens = normaliseArgv(argv, tool);
   const early = earlyAnswer(tool, cliTokens);
   if (early) return early;
-  const fileTokens = await readConfigFile(tool, cliTokens, env);
-  return { kind: 'run', raw: parse(tool, [...fileTokens, ...cliTokens]) };
+  return { kind: 'run', raw: parse(tool, await withConfigFile(tool, cliTokens, env)) };
 }
 
 /**

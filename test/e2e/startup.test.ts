@@ -46,6 +46,48 @@ describe('--help, --version and the quick publish load neither yargs nor MQTT.js
   });
 });
 
+describe('a plain one-shot publish is done by dist/tspub-quick.cjs alone', () => {
+  // Without dist/tspub.cjs and dist/deps/: a quick run must not load the full tspub bundle, yargs
+  // or MQTT.js, and every other run must be handed to dist/tspub.cjs.
+  const copy = mkdtempSync(join(tmpdir(), 'tsmqtt-quick-'));
+  after(() => rmSync(copy, { recursive: true, force: true }));
+  cpSync(join(ROOT, 'bin'), join(copy, 'bin'), { recursive: true });
+  for (const file of ['loader.cjs', 'tspub-quick.cjs']) cpSync(join(ROOT, 'dist', file), join(copy, 'dist', file));
+  const run = (root: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
+    spawnSync(process.execPath, [join(root, 'bin', 'tspub.js'), ...args], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, ...env } });
+  const refused = ['-h', '127.0.0.1', '-p', '1', '-t', 'x'];
+
+  for (const args of [[...refused, '-m', '1', '-q', '1'], [...refused, '-n', '-r'], ['-p', '1', '-t', 'x', '-m', '1', '-V', '5', '-i', 'c']]) {
+    test(`tspub ${args.join(' ')}: the same answer without the rest of tspub`, () => {
+      const full = run(ROOT, args);
+      const bare = run(copy, args);
+      assert.match(full.stderr, /^tspub: connection refused by .*:1: is a broker running there\?\n$/);
+      assert.equal(bare.stderr, full.stderr);
+      assert.equal(bare.status, full.status);
+    });
+  }
+
+  const handedOver: [string, string[], NodeJS.ProcessEnv][] = [
+    ['a will', [...refused, '-m', '1', '--will-topic', 'w'], {}],
+    ['-d', [...refused, '-m', '1', '-d'], {}],
+    ['a password to read', [...refused, '-m', '1', '-u', 'u', '--pw-env', 'TSMQTT_TEST_PW'], { TSMQTT_TEST_PW: 'p' }],
+    ['an option yargs parses', [...refused, '-m', '1', '--repeat', '2'], {}],
+    ['a usage error', [...refused], {}],
+    ['TSMQTT_QUICK_PUBLISH=0', [...refused, '-m', '1'], { TSMQTT_QUICK_PUBLISH: '0' }],
+  ];
+  for (const [what, args, env] of handedOver) {
+    test(`a run with ${what} goes to dist/tspub.cjs`, () => {
+      const bare = run(copy, args, env);
+      // The copy has no dist/tspub.cjs: loading it fails, which proves it was asked for.
+      assert.notEqual(bare.status, 0);
+      assert.match(bare.stderr, /ENOENT.*dist\/tspub\.cjs/);
+      const full = run(ROOT, args, env);
+      assert.equal(full.status, 1, full.stderr);
+      assert.match(full.stderr, /^(Client .*\n)*tspub: (connection refused by 127\.0\.0\.1:1: is a broker running there\?|no message given: .*\nUse 'tspub --help' to see usage\.)\n$/);
+    });
+  }
+});
+
 describe('--help, --version and --completion are answered by dist/early.cjs alone', () => {
   const copy = mkdtempSync(join(tmpdir(), 'tsmqtt-early-'));
   after(() => rmSync(copy, { recursive: true, force: true }));
@@ -69,7 +111,7 @@ describe('--help, --version and --completion are answered by dist/early.cjs alon
       const bare = run(copy, 'tspub', args);
       // The copy has no command: loading it fails, which proves it was asked for.
       assert.notEqual(bare.status, 0, args.join(' '));
-      assert.match(bare.stderr, /ENOENT.*dist\/tspub\.cjs/);
+      assert.match(bare.stderr, /ENOENT.*dist\/tspub(-quick)?\.cjs/);
     }
   });
 });

@@ -1,0 +1,50 @@
+import type { PublishRun } from '../core/publish.js';
+import { quickPublish, quickPublishable } from '../core/quick-publish.js';
+import { normaliseArgv } from './argv.js';
+import { withConfigFile } from './config-file.js';
+import { processIO, type CliIO } from './io.js';
+import { parseOneShot } from './one-shot.js';
+import { publishRunOf, publishTrapped, quickPublishAllowed } from './publish-run.js';
+import { runCommand, type RunContext } from './run.js';
+
+/**
+ * What every tspub run loads first (dist/tspub-quick.cjs, see scripts/build.js): the plain one-shot
+ * publish that shell loops run over and over, and nothing else, so that such a run compiles and
+ * evaluates none of the rest of tspub (yargs' option set-up, MQTT.js's stand-ins, -l, passwords,
+ * help). Every other run, and every command line with anything wrong with it, is handed over
+ * untouched to dist/tspub.cjs (tspub.ts), which reports it; so only the runs that tspub.ts would
+ * give to parseOneShot and quickPublish are done here, by the same functions.
+ */
+export function main(handOver: () => void): void {
+  const io = processIO();
+  const context: RunContext = { quiet: false, debug: false };
+  void quickRunOf(process.argv.slice(2), io, context).then((run) => {
+    if (run === undefined) {
+      handOver();
+      return;
+    }
+    return runCommand('tspub', io, context, () => publishTrapped(run, quickPublish)).then((code) => {
+      process.exitCode = code;
+    });
+  });
+}
+
+/**
+ * The run, if tspub.ts would publish it with quickPublish: what loadCommandLine does, minus
+ * --help, --version and completion (never one-shot options, so parseOneShot declines them); with
+ * neither a password to ask for nor -d (quickPublishable declines those). Reads nothing but the
+ * config file, so a run handed over has had no effect yet.
+ */
+async function quickRunOf(argv: readonly string[], io: CliIO, context: RunContext): Promise<PublishRun | undefined> {
+  if (!quickPublishAllowed(io.env)) return undefined;
+  try {
+    const cliTokens = normaliseArgv(argv, 'tspub');
+    const raw = parseOneShot(await withConfigFile('tspub', cliTokens, io.env));
+    if (raw === undefined) return undefined;
+    const run = publishRunOf(raw, io, context);
+    return quickPublishable(run) ? run : undefined;
+  } catch {
+    // Said the same way by tspub.ts: its messages and exit codes are made there.
+    return undefined;
+  }
+}
