@@ -40,6 +40,9 @@ const common = {
   minify: !process.argv.includes('--no-minify'),
   legalComments: 'linked',
   outExtension: { '.js': '.cjs' },
+  // import() as require() when it runs: the loader compiles the bundles with vm.Script, which has
+  // no loader for a real import() (node:tls, node:dns/promises are imported so, on first use).
+  supported: { 'dynamic-import': false },
   // ES modules bundled into CommonJS (yargs 18, chalk 5, ora 9) may read import.meta.url. It is
   // made when first read: only yargs reads it, and pathToFileURL's first call costs ~0.6 ms.
   define: { 'import.meta.url': '__tsmqttImportMeta.url' },

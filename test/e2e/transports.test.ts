@@ -85,6 +85,12 @@ describe('--unix, -A, --nodelay', { skip: !hasMosquitto && 'needs mosquitto' }, 
     assert.match(broker.log(), /New client connected from 127\.0\.0\.2:\d+ as bound-client/);
   });
 
+  test('-A with a host name: looked up, of the broker\'s family', async () => {
+    const r = await run('tspub', [...at(broker), '-A', 'localhost', '-i', 'bound-by-name', '-t', 'x', '-m', 'x']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(broker.log(), /New client connected from 127\.0\.0\.1:\d+ as bound-by-name/);
+  });
+
   test('--nodelay connects and publishes', async () => {
     const r = await run('tspub', [...at(broker), '--nodelay', '-t', 'x', '-m', 'x', '-q', '1']);
     assert.equal(r.code, 0, r.stderr);

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { build } from 'esbuild';
+import { build, transform } from 'esbuild';
 import { toClientOptions } from '../../src/core/connect.js';
 import type { ConnectionConfig } from '../../src/core/config.js';
 
@@ -156,19 +156,48 @@ describe('the MQTT.js part of the bundle (scripts/deps/mqtt.js)', () => {
 });
 
 describe('built-in modules deferred in the commands', () => {
-  test('a stand-in loads its module on the first read, then gives the same values', async () => {
-    const { lazyBuiltins, lazyBuiltinSource } = await load('substitutions.js');
+  /** The stand-in for `name` as CommonJS, over `requireModule`. */
+  const standIn = async (name: string, requireModule: (id: string) => unknown): Promise<Record<string, any>> => {
+    const { lazyBuiltinSource } = await load('substitutions.js');
+    const { code } = await transform(lazyBuiltinSource(name), { format: 'cjs', loader: 'js' });
+    const module = { exports: {} as Record<string, any> };
+    new Function('module', 'exports', 'require', code)(module, module.exports, requireModule);
+    return module.exports;
+  };
+
+  test('its default export loads the module on the first read, then gives the same values', async () => {
+    const { lazyBuiltins } = await load('substitutions.js');
     for (const name of lazyBuiltins as string[]) {
       const loaded: string[] = [];
-      const fakeRequire = (id: string): unknown => {
+      const lazy = await standIn(name, (id) => {
         loaded.push(id);
         return require(id);
-      };
-      const exports: Record<string, unknown> = {};
-      new Function('exports', 'require', lazyBuiltinSource(name))(exports, fakeRequire);
+      });
       assert.deepEqual(loaded, [], `${name} is not loaded before use`);
       const real = require(`node:${name}`);
-      for (const key of Object.keys(real)) assert.equal(exports[key], real[key], `${name}.${key}`);
+      for (const key of Object.keys(real)) assert.equal(lazy['default'][key], real[key], `${name}.${key}`);
+      assert.deepEqual(loaded, [`node:${name}`], `${name} is loaded once`);
+    }
+  });
+
+  test("its named exports are the module's functions, each calling the module's own", async () => {
+    const { lazyBuiltins } = await load('substitutions.js');
+    for (const name of lazyBuiltins as string[]) {
+      const real = require(`node:${name}`);
+      const functions = Object.keys(real).filter((key) => {
+        const descriptor = Object.getOwnPropertyDescriptor(real, key);
+        return typeof descriptor?.value === 'function' && !/^[A-Z]/.test(key);
+      });
+      // A module whose functions say what they were called with.
+      const echo = Object.fromEntries(functions.map((key) => [key, (...args: unknown[]) => [key, ...args]]));
+      const loaded: string[] = [];
+      const lazy = await standIn(name, (id) => {
+        loaded.push(id);
+        return echo;
+      });
+      assert.deepEqual(Object.keys(lazy).filter((key) => key !== 'default').sort(), [...functions].sort(), name);
+      assert.deepEqual(loaded, [], `${name} is not loaded before use`);
+      for (const key of functions) assert.deepEqual(lazy[key](1, 'two'), [key, 1, 'two'], `${name}.${key}`);
       assert.deepEqual(loaded, [`node:${name}`], `${name} is loaded once`);
     }
   });
