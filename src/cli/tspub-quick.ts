@@ -9,11 +9,11 @@ import { runCommand, type RunContext } from './run.js';
 
 /**
  * What every tspub run loads first (dist/tspub-quick.cjs, see scripts/build.js): the plain one-shot
- * publish that shell loops run over and over, and nothing else, so that such a run compiles and
- * evaluates none of the rest of tspub (yargs' option set-up, MQTT.js's stand-ins, -l, passwords,
- * help). Every other run, and every command line with anything wrong with it, is handed over
- * untouched to dist/tspub.cjs (tspub.ts), which reports it; so only the runs that tspub.ts would
- * give to parseOneShot and quickPublish are done here, by the same functions.
+ * publish that shell loops run over and over, and nothing else, so that such a run loads and
+ * evaluates none of the rest of tspub (the yargs parser, the general publish path over MQTT.js,
+ * -l, reading a password). Every other run, and every command line with anything wrong with it, is handed
+ * over untouched to dist/tspub.cjs (tspub.ts), which reports it; so only the runs that tspub.ts
+ * would give to parseOneShot and quickPublish are done here, by the same functions.
  */
 export function main(handOver: () => void): void {
   const io = processIO();
@@ -31,9 +31,10 @@ export function main(handOver: () => void): void {
 
 /**
  * The run, if tspub.ts would publish it with quickPublish: what loadCommandLine does, minus
- * --help, --version and completion (never one-shot options, so parseOneShot declines them); with
- * neither a password to ask for nor -d (quickPublishable declines those). Reads nothing but the
- * config file, so a run handed over has had no effect yet.
+ * --help, --version and completion (none is a one-shot option: parseOneShot, or normaliseArgv for
+ * a completion request, declines them); with neither a password to ask for nor -d
+ * (quickPublishable declines those). Reads nothing but the config file, so a run handed over has
+ * had no effect yet.
  */
 async function quickRunOf(argv: readonly string[], io: CliIO, context: RunContext): Promise<PublishRun | undefined> {
   if (!quickPublishAllowed(io.env)) return undefined;
