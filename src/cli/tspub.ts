@@ -38,9 +38,12 @@ export async function tspub(argv: readonly string[], io: CliIO): Promise<number>
       },
     };
     if (context.debug) hooks.debug = (line) => io.stderr.write(`${line}\n`);
-    // Progress only where a person watches: stderr a terminal, and no -d lines to interleave.
+    // Progress (of -l only) where a person watches: stderr a terminal, and no -d lines to interleave.
     // A dumb terminal cannot redraw a line; colour follows NO_COLOR/FORCE_COLOR as tssub's does.
-    if (io.stderrIsTTY && io.env['TERM'] !== 'dumb' && !context.debug && !context.quiet) {
+    // -l is asked first: Node's isatty loads node:tty, and with it net.Socket, ~7 ms a one-shot run
+    // otherwise need not pay.
+    const streaming = publish.source.kind === 'lines';
+    if (streaming && io.stderrIsTTY && io.env['TERM'] !== 'dumb' && !context.debug && !context.quiet) {
       const color = colorLevel('auto', true, io.env) > 0;
       hooks.onStream = (live) => {
         progress = startLineProgress(io.stderr, live, publish.qos > 0, color);
