@@ -14,8 +14,10 @@ import { trapSignals } from './signals.js';
 export async function tspub(argv: readonly string[], io: CliIO): Promise<number> {
   const context: RunContext = { quiet: false, debug: false };
   return runCommand('tspub', io, context, async () => {
-    // TSMQTT_QUICK_PUBLISH=0 sends every run through yargs and MQTT.js (see README, Performance).
+    // TSMQTT_QUICK_PUBLISH=0 sends every run through yargs and MQTT.js, =net keeps the quick path
+    // to net.Socket (see README, Performance).
     const quickAllowed = io.env['TSMQTT_QUICK_PUBLISH'] !== '0';
+    const socketLayer = io.env['TSMQTT_QUICK_PUBLISH'] === 'net' ? 'net' : 'fastest';
     const command = await loadCommandLine('tspub', argv, io.env, (tool, tokens) =>
       (quickAllowed ? parseOneShot(tokens) : undefined) ?? parseNormalised(tool, tokens),
     );
@@ -62,7 +64,7 @@ export async function tspub(argv: readonly string[], io: CliIO): Promise<number>
         hooks,
         signal: signals.signal,
       };
-      await (quickAllowed && quickPublishable(run) ? quickPublish(run) : runPublish(run));
+      await (quickAllowed && quickPublishable(run) ? quickPublish(run, socketLayer) : runPublish(run));
       succeeded = true;
     } finally {
       progress?.stop(succeeded);
