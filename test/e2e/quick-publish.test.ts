@@ -279,4 +279,10 @@ describe('the socket layer under the quick path', { skip }, () => {
     assert.match(traced.stderr, /^NET \d+: createConnection/m);
     assert.doesNotMatch(traced.stderr, /DEP0111|DeprecationWarning/);
   });
+
+  test('under the permission model, which refuses process.binding: net.Socket', async () => {
+    const r = await publish({ NODE_OPTIONS: "--experimental-permission --allow-fs-read=* --no-warnings", NODE_DEBUG: 'net' });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /^NET \d+: createConnection/m);
+  });
 });
