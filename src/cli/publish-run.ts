@@ -1,5 +1,6 @@
 import { parseConnectionConfig, parsePublishConfig, PUBLISHER_PROPERTY_COMMANDS, type RawOptions } from '../core/config.js';
 import type { PublishHooks, PublishRun } from '../core/publish.js';
+import type { SocketLayer } from '../core/tcp-link.js';
 import type { CliIO } from './io.js';
 import type { RunContext } from './run.js';
 import { trapSignals } from './signals.js';
@@ -11,6 +12,11 @@ import { trapSignals } from './signals.js';
 /** TSMQTT_QUICK_PUBLISH=0 sends every run through yargs and MQTT.js (see README, Performance). */
 export function quickPublishAllowed(env: NodeJS.ProcessEnv): boolean {
   return env['TSMQTT_QUICK_PUBLISH'] !== '0';
+}
+
+/** TSMQTT_QUICK_PUBLISH=net keeps the quick path to net.Socket (src/core/tcp-link.ts). */
+export function quickSocketLayer(env: NodeJS.ProcessEnv): SocketLayer {
+  return env['TSMQTT_QUICK_PUBLISH'] === 'net' ? 'net' : 'fastest';
 }
 
 /**

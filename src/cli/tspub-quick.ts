@@ -4,7 +4,7 @@ import { normaliseArgv } from './argv.js';
 import { withConfigFile } from './config-file.js';
 import { processIO, type CliIO } from './io.js';
 import { parseOneShot } from './one-shot.js';
-import { publishRunOf, publishTrapped, quickPublishAllowed } from './publish-run.js';
+import { publishRunOf, publishTrapped, quickPublishAllowed, quickSocketLayer } from './publish-run.js';
 import { runCommand, type RunContext } from './run.js';
 
 /**
@@ -23,7 +23,7 @@ export function main(handOver: () => void): void {
       handOver();
       return;
     }
-    return runCommand('tspub', io, context, () => publishTrapped(run, quickPublish)).then((code) => {
+    return runCommand('tspub', io, context, () => publishTrapped(run, (trapped) => quickPublish(trapped, quickSocketLayer(io.env)))).then((code) => {
       process.exitCode = code;
     });
   });

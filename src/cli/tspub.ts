@@ -6,7 +6,7 @@ import { processIO, type CliIO } from './io.js';
 import { loadCommandLine } from './invocation.js';
 import { parseOneShot } from './one-shot.js';
 import { parseNormalised } from './program.js';
-import { publishRunOf, publishTrapped, quickPublishAllowed } from './publish-run.js';
+import { publishRunOf, publishTrapped, quickPublishAllowed, quickSocketLayer } from './publish-run.js';
 import { runCommand, type RunContext } from './run.js';
 import { supplyPassword } from './secrets.js';
 
@@ -24,9 +24,12 @@ export async function tspub(argv: readonly string[], io: CliIO): Promise<number>
     const run = publishRunOf(command.raw, io, context);
     await supplyPassword(run.connection, io);
     let progress: LineProgressDisplay | undefined;
-    // Progress only where a person watches: stderr a terminal, and no -d lines to interleave.
+    // Progress (of -l only) where a person watches: stderr a terminal, and no -d lines to interleave.
     // A dumb terminal cannot redraw a line; colour follows NO_COLOR/FORCE_COLOR as tssub's does.
-    if (io.stderrIsTTY && io.env['TERM'] !== 'dumb' && !context.debug && !context.quiet) {
+    // -l is asked first: Node's isatty loads node:tty, and with it net.Socket, ~7 ms a one-shot run
+    // otherwise need not pay.
+    const streaming = run.publish.source.kind === 'lines';
+    if (streaming && io.stderrIsTTY && io.env['TERM'] !== 'dumb' && !context.debug && !context.quiet) {
       const color = colorLevel('auto', true, io.env) > 0;
       run.hooks.onStream = (live) => {
         progress = startLineProgress(io.stderr, live, run.publish.qos > 0, color);
@@ -35,7 +38,7 @@ export async function tspub(argv: readonly string[], io: CliIO): Promise<number>
     await publishTrapped(run, async () => {
       let succeeded = false;
       try {
-        await (quickAllowed && quickPublishable(run) ? quickPublish(run) : runPublish(run));
+        await (quickAllowed && quickPublishable(run) ? quickPublish(run, quickSocketLayer(io.env)) : runPublish(run));
         succeeded = true;
       } finally {
         progress?.stop(succeeded);

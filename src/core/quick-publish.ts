@@ -1,4 +1,3 @@
-import net from 'node:net';
 import type { IConnackPacket } from 'mqtt';
 import { decodeConnack, encodeConnect } from './connect-packet.js';
 import { INCOMPLETE, MALFORMED, packetEnd } from './inbound.js';
@@ -13,6 +12,7 @@ import {
   rejectedMessage,
   type PublishRun,
 } from './publish.js';
+import { openTcpLink, type SocketLayer, type TcpLink } from './tcp-link.js';
 
 /**
  * The quick path of tspub: one message over plain TCP, with no will, no MQTT 5 properties and no
@@ -61,53 +61,24 @@ function disconnectPacket(protocolVersion: number): Buffer {
 }
 
 /**
- * RFC 6761 §6.3: "localhost" is the loopback address. Resolving it through Node costs ~8 ms of a
- * ~50 ms run (the first test of Node's IPv6 address pattern compiles it); IPv4 first, then IPv6
- * if nothing listens there, reaches any broker on this machine that a resolver would.
+ * Publishes the message of -m/-n/-f/-s once; resolves when it is complete as its QoS requires.
+ * `layer` 'net' keeps to net.Socket (TSMQTT_QUICK_PUBLISH=net), for comparison and as a way out.
  */
-function addressesOf(host: string): string[] {
-  const name = host.toLowerCase().replace(/\.$/, '');
-  return name === 'localhost' || name.endsWith('.localhost') ? ['127.0.0.1', '::1'] : [host];
-}
-
-/** A TCP connection to the first address of `host` that accepts one. */
-function connectTcp(host: string, port: number, onSocket: (socket: net.Socket) => void): Promise<net.Socket> {
-  const addresses = addressesOf(host);
-  return new Promise((resolve, reject) => {
-    const attempt = (index: number): void => {
-      const socket = net.connect({ host: addresses[index]!, port });
-      onSocket(socket);
-      const onError = (err: Error & { code?: string }): void => {
-        socket.destroy();
-        if (index + 1 < addresses.length && (err.code === 'ECONNREFUSED' || err.code === 'EADDRNOTAVAIL')) attempt(index + 1);
-        else reject(err);
-      };
-      socket.once('error', onError);
-      socket.once('connect', () => {
-        socket.removeListener('error', onError);
-        resolve(socket);
-      });
-    };
-    attempt(0);
-  });
-}
-
-/** Publishes the message of -m/-n/-f/-s once; resolves when it is complete as its QoS requires. */
-export async function quickPublish(run: PublishRun): Promise<void> {
+export async function quickPublish(run: PublishRun, layer: SocketLayer = 'fastest'): Promise<void> {
   const { source } = run.publish;
   if (source.kind === 'lines') throw new Error('quickPublish: -l is not a one-shot publish');
   const payload = await loadPayload(source, () => run.stdin);
   checkPayloadFits(payload, run);
   const { signal } = run;
   if (signal?.aborted) throw new InterruptedError(signal.reason as NodeJS.Signals);
-  return new Promise<void>((resolve, reject) => new Exchange(run, payload, resolve, reject).start());
+  return new Promise<void>((resolve, reject) => new Exchange(run, payload, layer, resolve, reject).start());
 }
 
 type Phase = 'connecting' | 'waiting-connack' | 'publishing' | 'closing' | 'settled';
 
 class Exchange {
   private phase: Phase = 'connecting';
-  private socket: net.Socket | undefined;
+  private socket: TcpLink | undefined;
   private pending: Buffer = Buffer.alloc(0);
   private transportError: Error | undefined;
   private connackTimer: NodeJS.Timeout | undefined;
@@ -120,6 +91,7 @@ class Exchange {
   constructor(
     private readonly run: PublishRun,
     private readonly payload: Buffer,
+    private readonly layer: SocketLayer,
     private readonly resolve: () => void,
     private readonly reject: (error: TsmqttError) => void,
   ) {
@@ -131,7 +103,14 @@ class Exchange {
     this.run.signal?.addEventListener('abort', this.onAbort, { once: true });
     // As MQTT.js's connectTimeout: from the start of the connection to CONNACK.
     this.connackTimer = setTimeout(() => this.fail(connectFailure(new Error('connack timeout'), config)), config.connectTimeoutMs);
-    connectTcp(config.host, config.port, (socket) => {
+    const events = {
+      data: (data: Buffer) => this.receive(data),
+      error: (err: Error) => {
+        this.transportError ??= err;
+      },
+      close: () => this.closed(),
+    };
+    openTcpLink(config.host, config.port, this.layer, events, (socket) => {
       this.socket = socket;
     }).then(
       (socket) => {
@@ -140,11 +119,6 @@ class Exchange {
           return;
         }
         this.phase = 'waiting-connack';
-        socket.on('data', (data: Buffer) => this.receive(data));
-        socket.on('error', (err: Error) => {
-          this.transportError ??= err;
-        });
-        socket.on('close', () => this.closed());
         socket.write(encodeConnect(config));
       },
       (err: Error) => this.fail(connectFailure(err, config)),

@@ -1,8 +1,9 @@
 // tspub's quick path (src/core/quick-publish.ts): a one-shot publish over plain TCP speaks its few
-// packets itself instead of through MQTT.js. Here each command runs both ways, the quick path and
-// the MQTT.js path (TSMQTT_QUICK_PUBLISH=0), through a relay that records what tspub sent to the
-// real broker: the bytes must be identical, and so must exit codes and messages where the broker
-// or the network says no.
+// packets itself instead of through MQTT.js. Here each command runs three ways, the quick path over
+// libuv's TCP handle (the default), over net.Socket (TSMQTT_QUICK_PUBLISH=net) and the MQTT.js path
+// (TSMQTT_QUICK_PUBLISH=0), through a relay that records what tspub sent to the real broker: the
+// bytes must be identical, and so must exit codes and messages where the broker or the network
+// says no.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -15,6 +16,7 @@ import { startWiretap, type Wiretap } from '../helpers/wiretap.js';
 
 const skip = !hasMosquitto || !hasMosquittoClients ? 'needs mosquitto and mosquitto-clients' : false;
 const MQTTJS_PATH = { TSMQTT_QUICK_PUBLISH: '0' };
+const QUICK_OVER_NET = { TSMQTT_QUICK_PUBLISH: 'net' };
 
 let broker: Broker;
 let tap: Wiretap;
@@ -66,12 +68,14 @@ describe('the quick path sends the bytes the MQTT.js path sends', { skip }, () =
   for (const { args, input } of cases) {
     test(args.join(' ').replace(file, 'FILE'), async () => {
       const quick = await tapped(args, {}, input);
+      const overNet = await tapped(args, QUICK_OVER_NET, input);
       const mqttjs = await tapped(args, MQTTJS_PATH, input);
-      assert.equal(quick.result.code, 0, quick.result.stderr);
-      assert.equal(mqttjs.result.code, 0, mqttjs.result.stderr);
+      for (const { result } of [quick, overNet, mqttjs]) assert.equal(result.code, 0, result.stderr);
       assert.equal(quick.result.stderr, '');
+      assert.equal(overNet.result.stderr, '');
       assert.ok(quick.sent.length > 0);
       assert.equal(quick.sent.toString('hex'), mqttjs.sent.toString('hex'));
+      assert.equal(overNet.sent.toString('hex'), mqttjs.sent.toString('hex'));
     });
   }
 
@@ -112,16 +116,19 @@ describe('the quick path loads neither yargs nor MQTT.js', { skip }, () => {
 });
 
 describe('the quick path fails as the MQTT.js path does', { skip }, () => {
+  /** Runs on the three routes (quick over libuv, quick over net, MQTT.js); the outcomes must agree. */
   async function both(args: string[], host = '127.0.0.1', sameText: RegExp | undefined = undefined): Promise<Result> {
     const quick = await run('tspub', ['-h', host, ...args]);
-    const mqttjs = await run('tspub', ['-h', host, ...args], { env: MQTTJS_PATH });
-    if (sameText) {
-      assert.match(quick.stderr, sameText);
-      assert.match(mqttjs.stderr, sameText);
-    } else {
-      assert.equal(quick.stderr, mqttjs.stderr);
+    for (const env of [QUICK_OVER_NET, MQTTJS_PATH]) {
+      const other = await run('tspub', ['-h', host, ...args], { env });
+      if (sameText) {
+        assert.match(quick.stderr, sameText);
+        assert.match(other.stderr, sameText);
+      } else {
+        assert.equal(other.stderr, quick.stderr, env.TSMQTT_QUICK_PUBLISH);
+      }
+      assert.equal(other.code, quick.code, env.TSMQTT_QUICK_PUBLISH);
     }
-    assert.equal(quick.code, mqttjs.code);
     return quick;
   }
 
@@ -173,7 +180,7 @@ describe('the quick path fails as the MQTT.js path does', { skip }, () => {
     const server = await peer(undefined, 'stay');
     try {
       const outcomes: Result[] = [];
-      for (const env of [{}, MQTTJS_PATH]) {
+      for (const env of [{}, QUICK_OVER_NET, MQTTJS_PATH]) {
         const pub = start('tspub', ['-h', '127.0.0.1', '-p', server.port, '-t', 'x', '-m', '1', '-q', '1'], { env });
         await new Promise((r) => setTimeout(r, 1500));
         pub.child.kill('SIGINT');
@@ -181,8 +188,10 @@ describe('the quick path fails as the MQTT.js path does', { skip }, () => {
       }
       assert.equal(outcomes[0]!.stderr, 'tspub: interrupted by SIGINT\n');
       assert.equal(outcomes[0]!.code, 130);
-      assert.equal(outcomes[1]!.stderr, outcomes[0]!.stderr);
-      assert.equal(outcomes[1]!.code, outcomes[0]!.code);
+      for (const other of outcomes.slice(1)) {
+        assert.equal(other.stderr, outcomes[0]!.stderr);
+        assert.equal(other.code, outcomes[0]!.code);
+      }
     } finally {
       await server.close();
     }
@@ -244,5 +253,38 @@ describe('"localhost" is the loopback address', { skip }, () => {
     const r = await run('tspub', ['-h', 'localhost', '-p', String(port), '-t', 'quick/v6', '-m', 'over ::1', '-q', '1']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal((await sub.done).stdout.toString(), 'over ::1\n');
+  });
+});
+
+describe('the socket layer under the quick path', { skip }, () => {
+  // NODE_DEBUG=net makes net.Socket log each connection on stderr: it shows which layer carried one.
+  const publish = (env: NodeJS.ProcessEnv): Promise<Result> =>
+    run('tspub', ['-h', broker.host, '-p', String(broker.port), '-t', 'quick/layer', '-m', '1', '-q', '1'], { env });
+
+  test('by default libuv\'s TCP handle, not net.Socket', async () => {
+    const r = await publish({ NODE_DEBUG: 'net' });
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /^NET \d+:/m);
+  });
+
+  test('TSMQTT_QUICK_PUBLISH=net: net.Socket', async () => {
+    const r = await publish({ NODE_DEBUG: 'net', ...QUICK_OVER_NET });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /^NET \d+: createConnection/m);
+  });
+
+  test('under --pending-deprecation, where process.binding would warn, net.Socket and no warning', async () => {
+    const quiet = await publish({ NODE_OPTIONS: '--pending-deprecation' });
+    assert.equal(quiet.code, 0, quiet.stderr);
+    assert.equal(quiet.stderr, '');
+    const traced = await publish({ NODE_OPTIONS: '--pending-deprecation', NODE_DEBUG: 'net' });
+    assert.match(traced.stderr, /^NET \d+: createConnection/m);
+    assert.doesNotMatch(traced.stderr, /DEP0111|DeprecationWarning/);
+  });
+
+  test('under the permission model, which refuses process.binding: net.Socket', async () => {
+    const r = await publish({ NODE_OPTIONS: "--experimental-permission --allow-fs-read=* --no-warnings", NODE_DEBUG: 'net' });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /^NET \d+: createConnection/m);
   });
 });
