@@ -4,8 +4,9 @@ import { normaliseArgv } from './argv.js';
 import { withConfigFile } from './config-file.js';
 import { processIO, type CliIO } from './io.js';
 import { parseOneShot } from './one-shot.js';
-import { publishRunOf, publishTrapped, quickPublishAllowed, quickSocketLayer } from './publish-run.js';
+import { publishRunOf, quickPublishAllowed, quickSocketLayer } from './publish-run.js';
 import { runCommand, type RunContext } from './run.js';
+import { trapSignalsLightly } from './signals.js';
 
 /**
  * What every tspub run loads first (dist/tspub-quick.cjs, see scripts/build.js): the plain one-shot
@@ -23,7 +24,14 @@ export function main(handOver: () => void): void {
       handOver();
       return;
     }
-    return runCommand('tspub', io, context, () => publishTrapped(run, (trapped) => quickPublish(trapped, quickSocketLayer(io.env)))).then((code) => {
+    return runCommand('tspub', io, context, async () => {
+      const signals = trapSignalsLightly();
+      try {
+        await quickPublish(run, quickSocketLayer(io.env), signals.signal);
+      } finally {
+        signals.release();
+      }
+    }).then((code) => {
       process.exitCode = code;
     });
   });

@@ -12,6 +12,7 @@ import {
   rejectedMessage,
   type PublishRun,
 } from './publish.js';
+import type { StopSignal } from './stop-signal.js';
 import { openTcpLink, type SocketLayer, type TcpLink } from './tcp-link.js';
 
 /**
@@ -62,16 +63,16 @@ function disconnectPacket(protocolVersion: number): Buffer {
 
 /**
  * Publishes the message of -m/-n/-f/-s once; resolves when it is complete as its QoS requires.
- * `layer` 'net' keeps to net.Socket (TSMQTT_QUICK_PUBLISH=net), for comparison and as a way out.
+ * `layer` 'net' keeps to net.Socket (TSMQTT_QUICK_PUBLISH=net), for comparison and as a way out;
+ * `stop` (by default run.signal) ends the run with InterruptedError.
  */
-export async function quickPublish(run: PublishRun, layer: SocketLayer = 'fastest'): Promise<void> {
+export async function quickPublish(run: PublishRun, layer: SocketLayer = 'fastest', stop: StopSignal | undefined = run.signal): Promise<void> {
   const { source } = run.publish;
   if (source.kind === 'lines') throw new Error('quickPublish: -l is not a one-shot publish');
   const payload = await loadPayload(source, () => run.stdin);
   checkPayloadFits(payload, run);
-  const { signal } = run;
-  if (signal?.aborted) throw new InterruptedError(signal.reason as NodeJS.Signals);
-  return new Promise<void>((resolve, reject) => new Exchange(run, payload, layer, resolve, reject).start());
+  if (stop?.aborted) throw new InterruptedError(stop.reason as NodeJS.Signals);
+  return new Promise<void>((resolve, reject) => new Exchange(run, payload, layer, stop, resolve, reject).start());
 }
 
 type Phase = 'connecting' | 'waiting-connack' | 'publishing' | 'closing' | 'settled';
@@ -86,12 +87,13 @@ class Exchange {
   private heardSincePing = true;
   private readonly version: number;
   private readonly onAbort = (): void =>
-    this.fail(new InterruptedError(this.run.signal!.reason as NodeJS.Signals));
+    this.fail(new InterruptedError(this.stop!.reason as NodeJS.Signals));
 
   constructor(
     private readonly run: PublishRun,
     private readonly payload: Buffer,
     private readonly layer: SocketLayer,
+    private readonly stop: StopSignal | undefined,
     private readonly resolve: () => void,
     private readonly reject: (error: TsmqttError) => void,
   ) {
@@ -100,7 +102,7 @@ class Exchange {
 
   start(): void {
     const config = this.run.connection;
-    this.run.signal?.addEventListener('abort', this.onAbort, { once: true });
+    this.stop?.addEventListener('abort', this.onAbort, { once: true });
     // As MQTT.js's connectTimeout: from the start of the connection to CONNACK.
     this.connackTimer = setTimeout(() => this.fail(connectFailure(new Error('connack timeout'), config)), config.connectTimeoutMs);
     const events = {
@@ -260,7 +262,7 @@ class Exchange {
     this.phase = 'settled';
     clearTimeout(this.connackTimer);
     clearInterval(this.keepaliveTimer);
-    this.run.signal?.removeEventListener('abort', this.onAbort);
+    this.stop?.removeEventListener('abort', this.onAbort);
   }
 
   private fail(error: TsmqttError): void {
