@@ -76,10 +76,15 @@ describe('the libuv layer is there to test', () => {
 
 describe('addressFamily', () => {
   test('IPv4 literals as net.isIPv4 takes them; anything with a colon is tried as IPv6', () => {
+    for (let i = 0; i < 2000; i++) {
+      const octets = Array.from({ length: 4 }, () => (Math.random() < 0.2 ? `0${Math.floor(Math.random() * 300)}` : String(Math.floor(Math.random() * 300))));
+      const address = octets.join('.');
+      assert.equal(addressFamily(address) === 4, net.isIPv4(address), address);
+    }
     for (const address of ['127.0.0.1', '0.0.0.0', '255.255.255.255', '10.1.20.199']) assert.equal(addressFamily(address), 4, address);
     for (const address of ['::1', 'fe80::1%lo', '::ffff:127.0.0.1', 'fe80::zz']) assert.equal(addressFamily(address), 6, address);
     // A resolver would read these (010 as octal, or a name): net does that, not the handle.
-    for (const address of ['010.0.0.1', '256.0.0.1', '1.2.3', 'localhost', 'broker.example', '']) {
+    for (const address of ['010.0.0.1', '01.2.3.4', '256.0.0.1', '1.2.3.300', '1.2.3', '1.2.3.4.5', '1..2.3', ' 1.2.3.4', '1.2.3.4 ', '1.2.3.-4', '1.2.3.0x1', '１.2.3.4', 'localhost', 'broker.example', '']) {
       assert.equal(addressFamily(address), undefined, address);
     }
   });
