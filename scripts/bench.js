@@ -28,6 +28,7 @@ const NODE = process.execPath;
 const TSPUB = join(root, 'bin', 'tspub.js');
 const TSSUB = join(root, 'bin', 'tssub.js');
 const RAW_PUBLISH = join(root, 'scripts', 'bench', 'raw-publish.cjs');
+const RAW_HANDLE_PUBLISH = join(root, 'scripts', 'bench', 'raw-handle-publish.cjs');
 
 async function main() {
   const options = parseOptions(process.argv.slice(2));
@@ -64,8 +65,10 @@ async function main() {
     { name: "node -e ''", argv: [NODE, '-e', ''] },
     { name: 'mosquitto_pub -t x -m 1', argv: ['mosquitto_pub', ...target, '-t', 'x', '-m', '1'] },
     { name: 'mosquitto_pub -t x -m 1 -q 1', argv: ['mosquitto_pub', ...target, '-t', 'x', '-m', '1', '-q', '1'] },
-    // The floor for any Node.js publisher: a socket and the exchange, nothing else (see the file).
+    // The floors: a socket and the exchange, nothing else, over net.Socket and over libuv's TCP
+    // handle, which tspub's quick path uses (see the files).
     { name: 'raw Node.js socket publish -q 1', argv: [NODE, RAW_PUBLISH, '-p', port, '-t', 'x', '-m', '1', '-q', '1'] },
+    { name: 'raw TCP handle publish -q 1', argv: [NODE, RAW_HANDLE_PUBLISH, '-p', port, '-t', 'x', '-m', '1', '-q', '1'] },
     { name: 'tspub -t x -m 1', argv: [NODE, TSPUB, ...target, '-t', 'x', '-m', '1'] },
     { name: 'tspub -t x -m 1 -q 1', argv: [NODE, TSPUB, ...target, '-t', 'x', '-m', '1', '-q', '1'] },
     { name: 'tspub --help', argv: [NODE, TSPUB, '--help'] },
