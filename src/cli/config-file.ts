@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, UsageError } from '../core/errors.js';
 import { findOption, normaliseArgv } from './argv.js';
@@ -52,6 +52,8 @@ export async function readConfigFile(tool: ToolName, cliTokens: readonly string[
   const path = explicit.length === 1 ? explicit[0]!.slice(3) : defaultConfigPath(tool, env);
   if (path === undefined) return [];
   if (path === '') throw new UsageError('config file name (-o) must not be empty');
+  // Most users have no default file: existsSync asks without the ~0.3 ms of a failed read's error.
+  if (explicit.length === 0 && !existsSync(path)) return [];
   let text: string;
   try {
     // Synchronous: nothing else could run meanwhile, and fs/promises costs a one-shot run ~2 ms to load.
