@@ -9,6 +9,19 @@ import { join, resolve } from 'node:path';
 import { after, describe, test } from 'node:test';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
+// The copies' compiled-code caches and an empty config folder, in a folder of the test's own: not
+// the user's ~/.cache (a copy's path is new every run) nor their ~/.config/tspub.
+const HOME = mkdtempSync(join(tmpdir(), 'tsmqtt-startup-home-'));
+after(() => rmSync(HOME, { recursive: true, force: true }));
+
+/** Runs bin/TOOL.js of the package at `root`. */
+function spawnTool(root: string, tool: string, args: string[], env: NodeJS.ProcessEnv = {}) {
+  return spawnSync(process.execPath, [join(root, 'bin', `${tool}.js`), ...args], {
+    encoding: 'utf8',
+    timeout: 30_000,
+    env: { ...process.env, HOME, XDG_CACHE_HOME: join(HOME, '.cache'), XDG_CONFIG_HOME: join(HOME, '.config'), ...env },
+  });
+}
 
 describe('--help, --version and the quick publish load neither yargs nor MQTT.js', () => {
   const copy = mkdtempSync(join(tmpdir(), 'tsmqtt-nodeps-'));
@@ -17,8 +30,7 @@ describe('--help, --version and the quick publish load neither yargs nor MQTT.js
   for (const file of readdirSync(join(ROOT, 'dist'))) {
     if (file.endsWith('.cjs')) cpSync(join(ROOT, 'dist', file), join(copy, 'dist', file));
   }
-  const run = (root: string, tool: string, args: string[]) =>
-    spawnSync(process.execPath, [join(root, 'bin', `${tool}.js`), ...args], { encoding: 'utf8', timeout: 30_000 });
+  const run = (root: string, tool: string, args: string[]) => spawnTool(root, tool, args);
 
   for (const tool of ['tspub', 'tssub']) {
     for (const args of [['--help'], ['--version'], ['-t', 'x', '--help']]) {
@@ -53,8 +65,7 @@ describe('a plain one-shot publish is done by dist/tspub-quick.cjs alone', () =>
   after(() => rmSync(copy, { recursive: true, force: true }));
   cpSync(join(ROOT, 'bin'), join(copy, 'bin'), { recursive: true });
   for (const file of ['loader.cjs', 'tspub-quick.cjs']) cpSync(join(ROOT, 'dist', file), join(copy, 'dist', file));
-  const run = (root: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
-    spawnSync(process.execPath, [join(root, 'bin', 'tspub.js'), ...args], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, ...env } });
+  const run = (root: string, args: string[], env: NodeJS.ProcessEnv = {}) => spawnTool(root, 'tspub', args, env);
   const refused = ['-h', '127.0.0.1', '-p', '1', '-t', 'x'];
 
   for (const args of [[...refused, '-m', '1', '-q', '1'], [...refused, '-n', '-r'], ['-p', '1', '-t', 'x', '-m', '1', '-V', '5', '-i', 'c']]) {
@@ -93,8 +104,7 @@ describe('--help, --version and --completion are answered by dist/early.cjs alon
   after(() => rmSync(copy, { recursive: true, force: true }));
   cpSync(join(ROOT, 'bin'), join(copy, 'bin'), { recursive: true });
   for (const file of ['loader.cjs', 'early.cjs']) cpSync(join(ROOT, 'dist', file), join(copy, 'dist', file));
-  const run = (root: string, tool: string, args: string[]) =>
-    spawnSync(process.execPath, [join(root, 'bin', `${tool}.js`), ...args], { encoding: 'utf8', timeout: 30_000 });
+  const run = (root: string, tool: string, args: string[]) => spawnTool(root, tool, args);
 
   for (const args of [['--help'], ['--version'], ['--completion', 'zsh'], ['-t', 'x', '-q', '1', '--help']]) {
     test(`tssub ${args.join(' ')}: the same answer without the command`, () => {
