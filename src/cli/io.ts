@@ -14,6 +14,7 @@ export interface CliIO {
 export function processIO(): CliIO {
   // Getters: Node builds process.stdin (and its fs or net stream code) on first access, a few ms a
   // run that never reads its input would pay for nothing.
+  let stderrGuarded = false;
   return {
     get stdin() {
       return process.stdin;
@@ -22,6 +23,11 @@ export function processIO(): CliIO {
       return process.stdout;
     },
     get stderr() {
+      // A closed stderr (`2>&-`, or its reader gone) must not crash a run; messages then go nowhere.
+      if (!stderrGuarded) {
+        stderrGuarded = true;
+        process.stderr.on('error', () => {});
+      }
       return process.stderr;
     },
     env: process.env,

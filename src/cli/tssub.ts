@@ -18,8 +18,6 @@ const NO_TIME: Timestamp = { sec: 0, nsec: 0 };
 
 export async function tssub(argv: readonly string[], io: CliIO): Promise<number> {
   const context: RunContext = { quiet: false, debug: false };
-  // A closed stderr (`2>&-`, or its reader gone) must not crash the run; messages then go nowhere.
-  io.stderr.on('error', () => {});
   return runCommand('tssub', io, context, async () => {
     const command = await loadCommandLine('tssub', argv, io.env);
     if (command.kind !== 'run') {
@@ -49,7 +47,8 @@ export async function tssub(argv: readonly string[], io: CliIO): Promise<number>
       mode: output.color,
       stdoutIsTTY: io.stdoutIsTTY,
       stderrIsTTY: io.stderrIsTTY,
-      stderrColumns: (io.stderr as { columns?: number }).columns ?? 0,
+      // Only a terminal has columns; asking process.stderr builds it (~5 ms) for nothing otherwise.
+      stderrColumns: io.stderrIsTTY ? ((io.stderr as { columns?: number }).columns ?? 0) : 0,
       env: io.env,
       decoratable: output.formatter.format === undefined && output.formatter.json !== true,
       debug: context.debug,
