@@ -7,18 +7,7 @@
 const { TCP, TCPConnectWrap, constants } = process.binding('tcp_wrap');
 const { WriteWrap, streamBaseState, kReadBytesOrError, kArrayBufferOffset } = process.binding('stream_wrap');
 
-const args = process.argv.slice(2);
-const option = (flag, fallback) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : fallback);
-const port = Number(option('-p', '1883'));
-const topic = Buffer.from(option('-t', 'x'));
-const payload = Buffer.from(option('-m', ''));
-const qos = Number(option('-q', '0'));
-
-const prefixed = (b) => Buffer.concat([Buffer.from([b.length >> 8, b.length & 0xff]), b]);
-const packet = (header, body) => Buffer.concat([Buffer.from([header, body.length]), body]); // bodies < 128 bytes
-const connect = packet(0x10, Buffer.concat([prefixed(Buffer.from('MQTT')), Buffer.from([4, 2, 0, 60]), prefixed(Buffer.alloc(0))]));
-const publish = packet(0x30 | (qos << 1), Buffer.concat([prefixed(topic), qos ? Buffer.from([0, 1]) : Buffer.alloc(0), payload]));
-const disconnect = Buffer.from([0xe0, 0]);
+const { port, qos, connect, publish, disconnect } = require('./raw-packets.cjs');
 
 const handle = new TCP(constants.SOCKET);
 const pending = new Set(); // write requests libuv still holds

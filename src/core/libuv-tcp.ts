@@ -212,30 +212,29 @@ class LibuvLink implements TcpLink {
 
   write(data: Buffer): void {
     if (this.closed) return;
-    const req = this.uv.newWriteRequest();
-    req.handle = this.handle;
-    req.oncomplete = (status: number) => {
-      this.inFlight.delete(req);
-      if (status < 0) this.fail(status, 'write');
-    };
-    const err = this.handle.writeBuffer(req, data);
-    if (err < 0) this.fail(err, 'write');
-    else if (this.uv.state[this.uv.lastWriteWasAsync]) this.inFlight.add(req);
+    this.dispatch(this.uv.newWriteRequest(), 'write', (req) => this.handle.writeBuffer(req, data));
   }
 
   end(data: Buffer): void {
     this.write(data);
     if (this.closed) return;
     // libuv sends the FIN after the writes queued before it.
-    const req = this.uv.newShutdownRequest();
+    this.dispatch(this.uv.newShutdownRequest(), 'shutdown', (req) => this.handle.shutdown(req));
+  }
+
+  /**
+   * Hands a write or shutdown request to libuv. A write done at once leaves no callback to wait for
+   * (the stream state says so); otherwise the request stays reachable until its callback.
+   */
+  private dispatch(req: Request, syscall: 'write' | 'shutdown', send: (req: Request) => number): void {
     req.handle = this.handle;
     req.oncomplete = (status: number) => {
       this.inFlight.delete(req);
-      if (status < 0) this.fail(status, 'shutdown');
+      if (status < 0) this.fail(status, syscall);
     };
-    const err = this.handle.shutdown(req);
-    if (err < 0) this.fail(err, 'shutdown');
-    else this.inFlight.add(req);
+    const err = send(req);
+    if (err < 0) this.fail(err, syscall);
+    else if (syscall === 'shutdown' || this.uv.state[this.uv.lastWriteWasAsync]) this.inFlight.add(req);
   }
 
   destroy(): void {

@@ -63,6 +63,26 @@ async function server(
 
 const noAttempt = (): void => {};
 
+/**
+ * A server whose connection gathers what it reads until the client's FIN, then ends its side too;
+ * `got` is what it read. `setUp` sees the socket first.
+ */
+async function collector(setUp: (socket: net.Socket) => void = () => {}) {
+  let got: Promise<Buffer> | undefined;
+  const peer = await server((socket) => {
+    const chunks: Buffer[] = [];
+    setUp(socket);
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    got = new Promise((resolve) =>
+      socket.on('end', () => {
+        resolve(Buffer.concat(chunks));
+        socket.end();
+      }),
+    );
+  });
+  return { ...peer, got: () => got! };
+}
+
 describe('the libuv layer is there to test', () => {
   test('Node 20 and 22 offer the TCP handle unchanged, so "fastest" is not net again', (t) => {
     const major = Number(process.versions.node.split('.')[0]);
@@ -93,20 +113,7 @@ describe('addressFamily', () => {
 for (const layer of LAYERS) {
   describe(`a link over ${layer === 'net' ? 'net.Socket' : 'the fastest layer'}`, () => {
     test('sends, receives, and ends after the last byte; the peer closing ends the link', async () => {
-      let peerGot: Promise<Buffer> | undefined;
-      const peer = await server((socket) => {
-        const chunks: Buffer[] = [];
-        socket.on('data', (chunk: Buffer) => {
-          chunks.push(chunk);
-          if (chunks.length === 1) socket.write(Buffer.from('hello'));
-        });
-        peerGot = new Promise((resolve) =>
-          socket.on('end', () => {
-            resolve(Buffer.concat(chunks));
-            socket.end();
-          }),
-        );
-      });
+      const peer = await collector((socket) => socket.once('data', () => socket.write(Buffer.from('hello'))));
       try {
         const r = recorder();
         const link = await openTcpLink('127.0.0.1', peer.port, layer, r.events, noAttempt);
@@ -114,7 +121,7 @@ for (const layer of LAYERS) {
         while (r.received().length < 5) await new Promise((resolve) => setTimeout(resolve, 5));
         link.end(Buffer.from('def'));
         await r.closed;
-        assert.equal((await peerGot)!.toString(), 'abcdef');
+        assert.equal((await peer.got()).toString(), 'abcdef');
         assert.equal(r.received().toString(), 'hello');
         assert.deepEqual(r.log, ['data', 'close']);
       } finally {
@@ -125,19 +132,10 @@ for (const layer of LAYERS) {
     test('8 MiB to a slow reader arrive whole and in order, the FIN after them', async () => {
       const big = Buffer.alloc(8 * 1024 * 1024);
       for (let i = 0; i < big.length; i += 4) big.writeUInt32BE(i, i);
-      let peerGot: Promise<Buffer> | undefined;
-      const peer = await server((socket) => {
-        const chunks: Buffer[] = [];
+      const peer = await collector((socket) => {
         socket.pause();
         // The kernel buffers fill first, so libuv must queue the write and finish it later.
         setTimeout(() => socket.resume(), 200);
-        socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-        peerGot = new Promise((resolve) =>
-          socket.on('end', () => {
-            resolve(Buffer.concat(chunks));
-            socket.end();
-          }),
-        );
       });
       try {
         const r = recorder();
@@ -145,7 +143,7 @@ for (const layer of LAYERS) {
         link.write(big.subarray(0, 100));
         link.end(big.subarray(100));
         await r.closed;
-        assert.ok((await peerGot)!.equals(big));
+        assert.ok((await peer.got()).equals(big));
         assert.deepEqual(r.log, ['close']);
       } finally {
         await peer.close();
