@@ -26,8 +26,8 @@ export async function tspub(argv: readonly string[], io: CliIO): Promise<number>
     let progress: LineProgressDisplay | undefined;
     // Progress (of -l only) where a person watches: stderr a terminal, and no -d lines to interleave.
     // A dumb terminal cannot redraw a line; colour follows NO_COLOR/FORCE_COLOR as tssub's does.
-    // -l is asked first: Node's isatty loads node:tty, and with it net.Socket, ~7 ms a one-shot run
-    // otherwise need not pay.
+    // -l is asked first: Node's isatty loads node:tty, and with it net.Socket (~7 ms), which a run
+    // on the quick path (here too, e.g. with --repeat 1) does not otherwise load.
     const streaming = run.publish.source.kind === 'lines';
     if (streaming && io.stderrIsTTY && io.env['TERM'] !== 'dumb' && !context.debug && !context.quiet) {
       const color = colorLevel('auto', true, io.env) > 0;
