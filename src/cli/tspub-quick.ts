@@ -3,7 +3,7 @@ import { quickPublish, quickPublishable } from '../core/quick-publish.js';
 import { normaliseArgv } from './argv.js';
 import { withConfigFile } from './config-file.js';
 import { processIO, type CliIO } from './io.js';
-import { parseOneShot } from './one-shot.js';
+import { parsePlain } from './plain-parser.js';
 import { publishRunOf, quickPublishAllowed, quickSocketLayer } from './publish-run.js';
 import { runCommand, type RunContext } from './run.js';
 import { trapSignalsLightly } from './signals.js';
@@ -14,7 +14,7 @@ import { trapSignalsLightly } from './signals.js';
  * evaluates none of the rest of tspub (the yargs parser, the general publish path over MQTT.js,
  * -l, reading a password). Every other run, and every command line with anything wrong with it, is handed
  * over untouched to dist/tspub.cjs (tspub.ts), which reports it; so only the runs that tspub.ts
- * would give to parseOneShot and quickPublish are done here, by the same functions.
+ * would give to parsePlain and quickPublish are done here, by the same functions.
  */
 export function main(handOver: () => void): void {
   const io = processIO();
@@ -39,8 +39,8 @@ export function main(handOver: () => void): void {
 
 /**
  * The run, if tspub.ts would publish it with quickPublish: what loadCommandLine does, minus
- * --help, --version and completion (none is a one-shot option: parseOneShot, or normaliseArgv for
- * a completion request, declines them); with neither a password to ask for nor -d
+ * --help, --version and completion (none is a plain option: parsePlain, or normaliseArgv for a
+ * completion request, declines them); with neither a password to ask for nor -d
  * (quickPublishable declines those). Reads nothing but the config file, so a run handed over has
  * had no effect yet.
  */
@@ -48,7 +48,7 @@ async function quickRunOf(argv: readonly string[], io: CliIO, context: RunContex
   if (!quickPublishAllowed(io.env)) return undefined;
   try {
     const cliTokens = normaliseArgv(argv, 'tspub');
-    const raw = parseOneShot(await withConfigFile('tspub', cliTokens, io.env));
+    const raw = parsePlain('tspub', await withConfigFile('tspub', cliTokens, io.env));
     if (raw === undefined) return undefined;
     const run = publishRunOf(raw, io, context);
     return quickPublishable(run) ? run : undefined;

@@ -4,7 +4,7 @@ import { startLineProgress, type LineProgressDisplay } from '../output/progress.
 import { colorLevel } from '../output/terminal.js';
 import { processIO, type CliIO } from './io.js';
 import { loadCommandLine } from './invocation.js';
-import { parseOneShot } from './one-shot.js';
+import { parsePlain } from './plain-parser.js';
 import { parseNormalised } from './program.js';
 import { publishRunOf, publishTrapped, quickPublishAllowed, quickSocketLayer } from './publish-run.js';
 import { runCommand, type RunContext } from './run.js';
@@ -15,7 +15,7 @@ export async function tspub(argv: readonly string[], io: CliIO): Promise<number>
   return runCommand('tspub', io, context, async () => {
     const quickAllowed = quickPublishAllowed(io.env);
     const command = await loadCommandLine('tspub', argv, io.env, (tool, tokens) =>
-      (quickAllowed ? parseOneShot(tokens) : undefined) ?? parseNormalised(tool, tokens),
+      (quickAllowed ? parsePlain(tool, tokens) : undefined) ?? parseNormalised(tool, tokens),
     );
     if (command.kind !== 'run') {
       io.stdout.write(command.text);
