@@ -10,6 +10,8 @@ import { decoratedFormatter, loadPalette, planTerminal, startProgress, type Prog
 import { processIO, type CliIO } from './io.js';
 import { parseOutputConfig } from './output-config.js';
 import { loadCommandLine } from './invocation.js';
+import { parsePlain } from './plain-parser.js';
+import { parseNormalised } from './program.js';
 import { runCommand, type RunContext } from './run.js';
 import { supplyPassword } from './secrets.js';
 import { trapSignals } from './signals.js';
@@ -19,7 +21,10 @@ const NO_TIME: Timestamp = { sec: 0, nsec: 0 };
 export async function tssub(argv: readonly string[], io: CliIO): Promise<number> {
   const context: RunContext = { quiet: false, debug: false };
   return runCommand('tssub', io, context, async () => {
-    const command = await loadCommandLine('tssub', argv, io.env);
+    // A plain command line (the usual `tssub -t TOPIC -C 1`) needs neither loading nor building yargs.
+    const command = await loadCommandLine('tssub', argv, io.env, (tool, tokens) =>
+      parsePlain(tool, tokens) ?? parseNormalised(tool, tokens),
+    );
     if (command.kind !== 'run') {
       io.stdout.write(command.text);
       return;

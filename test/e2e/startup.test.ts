@@ -1,12 +1,14 @@
 // Start-up work is deferred (scripts/build.js): --help, --version and a plain one-shot publish must
-// not load yargs or MQTT.js.
-// Proven by running a copy of the package without dist/deps/: they must still answer, byte for byte.
+// not load yargs or MQTT.js, and a plain tssub run not yargs.
+// Proven by running a copy of the package without dist/deps/: they must still answer, byte for byte;
+// or by what a run left in its code cache: the loader keeps one file per bundle it loaded.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
+import { at, fileBroker, run as runAsync } from '../helpers/cli.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 // The copies' compiled-code caches and an empty config folder, in a folder of the test's own: not
@@ -123,5 +125,38 @@ describe('--help, --version and --completion are answered by dist/early.cjs alon
       assert.notEqual(bare.status, 0, args.join(' '));
       assert.match(bare.stderr, /ENOENT.*dist\/tspub(-quick)?\.cjs/);
     }
+  });
+});
+
+describe('a plain tssub command line is parsed without yargs (src/cli/plain-parser.ts)', () => {
+  // Asynchronous runs: where mosquitto is missing, the broker is aedes, in this process.
+  const broker = fileBroker();
+  const topic = 'tsmqtt/startup/plain';
+  before(async () => {
+    const r = await runAsync('tspub', [...at(broker), '-t', topic, '-m', 'kept', '-r']);
+    assert.equal(r.code, 0, r.stderr);
+  });
+
+  /** The bundles a tssub run loaded: the loader's code cache files are NAME-HASH-SIZE-MTIME.bin. */
+  const loadedBy = async (args: string[]): Promise<string[]> => {
+    const cache = mkdtempSync(join(HOME, 'cache-'));
+    const r = await runAsync('tssub', [...at(broker), ...args], { env: { XDG_CACHE_HOME: cache } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout.toString(), /kept/);
+    const [folder] = readdirSync(join(cache, 'tsmqtt'));
+    return readdirSync(join(cache, 'tsmqtt', folder!)).map((name) => name.split('-').slice(0, -3).join('-')).sort();
+  };
+
+  test('tssub -t T -C 1, and with more of the plain options: MQTT.js and tssub only', async () => {
+    assert.deepEqual(await loadedBy(['-t', topic, '-C', '1']), ['mqtt', 'tssub']);
+    const plain = ['-t', topic, '-t', 'other', '-T', 'other/x', '-C', '1', '-W', '10', '-q', '1', '-v', '-N', '-F', '%t %p', '-k', '30', '-i', 'plain-1', '-V', '5', '-x', '0'];
+    assert.deepEqual(await loadedBy(plain), ['mqtt', 'tssub']);
+  });
+
+  test('an option outside the plain set, on the command line or in the config file, loads yargs too', async () => {
+    assert.deepEqual(await loadedBy(['-t', topic, '-C', '1', '--pretty']), ['mqtt', 'tssub', 'yargs']);
+    const config = join(HOME, 'tssub-config');
+    writeFileSync(config, '--color never\n');
+    assert.deepEqual(await loadedBy(['-o', config, '-t', topic, '-C', '1']), ['mqtt', 'tssub', 'yargs']);
   });
 });
