@@ -9,8 +9,10 @@ export async function oneShot(commands, options, env) {
   const results = new Map();
   if (options.hyperfine && has('hyperfine')) {
     // hyperfine runs one command's runs back to back; on a shared machine a burst of load would
-    // land on one command only. So: several rounds, each running every command, medians over all.
-    const rounds = Math.min(5, Math.max(1, Math.floor(options.runs / 3)));
+    // land on one command only. So: rounds of three runs, each round running every command,
+    // medians over all. (With five rounds of six, two commands doing the same work came out 1.17x
+    // and 1.32x of node -e '' in one run.)
+    const rounds = Math.max(1, Math.floor(options.runs / 3));
     const times = new Map(commands.map((c) => [c.name, []]));
     const jsonFile = join(workspace.dir, 'hyperfine.json');
     for (let round = 0; round < rounds; round++) {

@@ -2,7 +2,7 @@
 
 export const USAGE = `Usage: node scripts/bench.js [options]
   --quick          small sizes and few runs (a smoke test of the bench, not a measurement)
-  --runs N         one-shot runs per command (default 30; --quick 8)
+  --runs N         one-shot runs per command (default 60; --quick 8)
   --warmup N       one-shot warm-up runs per command (default 3; --quick 1)
   --lines N        lines for the -l throughput rows (default 60000; --quick 5000)
   --count N        messages for the tssub/mosquitto_sub -C rows (default 200000; --quick 10000)
@@ -17,7 +17,7 @@ export function parseOptions(argv) {
   const quick = argv.includes('--quick');
   const options = {
     quick,
-    runs: quick ? 8 : 30,
+    runs: quick ? 8 : 60,
     warmup: quick ? 1 : 3,
     lines: quick ? 5000 : 60000,
     count: quick ? 10000 : 200000,
