@@ -152,10 +152,7 @@ export function connectLibuv(
     const link = new LibuvLink(uv, handle, events);
     const req = uv.newConnectRequest();
     req.oncomplete = (status: number) => {
-      if (link.isClosed()) {
-        reject(uvError(status < 0 ? status : -125, 'connect', address, port));
-        return;
-      }
+      // Closed while connecting (destroy()), libuv reports ECANCELED here: rejected like any failure.
       if (status < 0) {
         link.closeQuietly();
         reject(uvError(status, 'connect', address, port));
@@ -204,10 +201,6 @@ class LibuvLink implements TcpLink {
       }
     };
     handle.onread = onRead;
-  }
-
-  isClosed(): boolean {
-    return this.closed;
   }
 
   write(data: Buffer): void {
