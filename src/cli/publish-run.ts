@@ -3,7 +3,6 @@ import type { PublishHooks, PublishRun } from '../core/publish.js';
 import type { SocketLayer } from '../core/tcp-link.js';
 import type { CliIO } from './io.js';
 import type { RunContext } from './run.js';
-import { trapSignals } from './signals.js';
 
 // What tspub does with a parsed command line, shared by its two bundles: dist/tspub.cjs (every
 // run) and dist/tspub-quick.cjs (the plain one-shot publish alone, see tspub-quick.ts), which
@@ -46,15 +45,4 @@ export function publishRunOf(raw: RawOptions, io: CliIO, context: RunContext): P
     },
     hooks,
   };
-}
-
-/** Runs `publish` with SIGINT and SIGTERM trapped into run.signal (signals.ts). */
-export async function publishTrapped(run: PublishRun, publish: (run: PublishRun) => Promise<void>): Promise<void> {
-  const signals = trapSignals();
-  try {
-    run.signal = signals.signal;
-    await publish(run);
-  } finally {
-    signals.release();
-  }
 }

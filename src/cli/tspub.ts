@@ -6,9 +6,10 @@ import { processIO, type CliIO } from './io.js';
 import { loadCommandLine } from './invocation.js';
 import { parsePlain } from './plain-parser.js';
 import { parseNormalised } from './program.js';
-import { publishRunOf, publishTrapped, quickPublishAllowed, quickSocketLayer } from './publish-run.js';
+import { publishRunOf, quickPublishAllowed, quickSocketLayer } from './publish-run.js';
 import { runCommand, type RunContext } from './run.js';
 import { supplyPassword } from './secrets.js';
+import { trapSignals } from './signals.js';
 
 export async function tspub(argv: readonly string[], io: CliIO): Promise<number> {
   const context: RunContext = { quiet: false, debug: false };
@@ -35,15 +36,16 @@ export async function tspub(argv: readonly string[], io: CliIO): Promise<number>
         progress = startLineProgress(io.stderr, live, run.publish.qos > 0, color);
       };
     }
-    await publishTrapped(run, async () => {
-      let succeeded = false;
-      try {
-        await (quickAllowed && quickPublishable(run) ? quickPublish(run, quickSocketLayer(io.env)) : runPublish(run));
-        succeeded = true;
-      } finally {
-        progress?.stop(succeeded);
-      }
-    });
+    const signals = trapSignals();
+    run.signal = signals.signal;
+    let succeeded = false;
+    try {
+      await (quickAllowed && quickPublishable(run) ? quickPublish(run, quickSocketLayer(io.env)) : runPublish(run));
+      succeeded = true;
+    } finally {
+      progress?.stop(succeeded);
+      signals.release();
+    }
   });
 }
 
