@@ -5,13 +5,13 @@
 // bytes must be identical, and so must exit codes and messages where the broker or the network
 // says no.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { freePort, hasMosquitto, hasMosquittoClients, startBroker, type Broker } from '../helpers/broker.js';
-import { killAll, run, start, subscriber, type Result } from '../helpers/cli.js';
+import { killAll, run, runNotingBundles, start, subscriber, type Result } from '../helpers/cli.js';
 import { startWiretap, type Wiretap } from '../helpers/wiretap.js';
 
 const skip = !hasMosquitto || !hasMosquittoClients ? 'needs mosquitto and mosquitto-clients' : false;
@@ -91,12 +91,9 @@ describe('the quick path sends the bytes the MQTT.js path sends', { skip }, () =
 describe('the quick path loads neither yargs nor MQTT.js', { skip }, () => {
   // The loader keeps compiled code per module in XDG_CACHE_HOME/tsmqtt: what a run loaded shows there.
   const loadedBy = async (env: NodeJS.ProcessEnv, args: string[]): Promise<string[]> => {
-    const cache = mkdtempSync(join(dir, 'cache-'));
-    const r = await run('tspub', ['-h', broker.host, '-p', String(broker.port), ...args], { env: { ...env, XDG_CACHE_HOME: cache } });
-    assert.equal(r.code, 0, r.stderr);
-    const [folder] = readdirSync(join(cache, 'tsmqtt'));
-    // NAME-HASH-SIZE-MTIME.bin
-    return readdirSync(join(cache, 'tsmqtt', folder!)).map((name) => name.split('-').slice(0, -3).join('-')).sort();
+    const { result, bundles } = await runNotingBundles('tspub', ['-h', broker.host, '-p', String(broker.port), ...args], dir, { env });
+    assert.equal(result.code, 0, result.stderr);
+    return bundles;
   };
 
   test('tspub -t x -m 1 -q 1: only the quick path bundle', async () => {

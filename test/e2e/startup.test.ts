@@ -8,7 +8,7 @@ import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { at, fileBroker, run as runAsync } from '../helpers/cli.js';
+import { at, fileBroker, run as runAsync, runNotingBundles } from '../helpers/cli.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 // The copies' compiled-code caches and an empty config folder, in a folder of the test's own: not
@@ -139,12 +139,10 @@ describe('a plain tssub command line is parsed without yargs (src/cli/plain-pars
 
   /** The bundles a tssub run loaded: the loader's code cache files are NAME-HASH-SIZE-MTIME.bin. */
   const loadedBy = async (args: string[]): Promise<string[]> => {
-    const cache = mkdtempSync(join(HOME, 'cache-'));
-    const r = await runAsync('tssub', [...at(broker), ...args], { env: { XDG_CACHE_HOME: cache } });
-    assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout.toString(), /kept/);
-    const [folder] = readdirSync(join(cache, 'tsmqtt'));
-    return readdirSync(join(cache, 'tsmqtt', folder!)).map((name) => name.split('-').slice(0, -3).join('-')).sort();
+    const { result, bundles } = await runNotingBundles('tssub', [...at(broker), ...args], HOME);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout.toString(), /kept/);
+    return bundles;
   };
 
   test('tssub -t T -C 1, and with more of the plain options: MQTT.js and tssub only', async () => {

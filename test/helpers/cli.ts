@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before } from 'node:test';
@@ -75,6 +75,24 @@ export function start(tool: Tool, args: string[], options: SpawnOptions = {}): R
 export function run(tool: Tool, args: string[], options: SpawnOptions = {}): Promise<Result> {
   const proc = start(tool, args, { ...options, input: options.input ?? '' });
   return proc.done;
+}
+
+/**
+ * Runs tspub or tssub with a compiled-code cache of its own, in a new folder under `parent`, and
+ * says which bundles the run loaded: dist/loader.cjs leaves one cache file per bundle there,
+ * NAME-HASH-SIZE-MTIME.bin.
+ */
+export async function runNotingBundles(
+  tool: 'tspub' | 'tssub',
+  args: string[],
+  parent: string,
+  options: SpawnOptions = {},
+): Promise<{ result: Result; bundles: string[] }> {
+  const cache = mkdtempSync(join(parent, 'cache-'));
+  const result = await run(tool, args, { ...options, env: { ...options.env, XDG_CACHE_HOME: cache } });
+  const [folder] = readdirSync(join(cache, 'tsmqtt'));
+  const bundles = readdirSync(join(cache, 'tsmqtt', folder!)).map((name) => name.split('-').slice(0, -3).join('-'));
+  return { result, bundles: bundles.sort() };
 }
 
 /** -h/-p for a broker, in the form both tsmqtt and mosquitto's clients accept. */
