@@ -1,95 +1,43 @@
-// Bundles the two commands into dist/ with esbuild. src/ stays the source of truth; the tests run
-// the bundle through bin/, exactly what npm installs.
-//
-// Layout, for start-up time (see README, "Performance"):
-//   dist/loader.cjs                  what bin/ calls: loads a command, and the command its deps, each
-//                                    with V8's compiled code kept between runs (scripts/shims/deps-loader.cjs)
-//   dist/early.cjs                   --help, --version and --completion of both commands, answered
-//                                    without loading the command (src/cli/early.ts)
-//   dist/tspub-quick.cjs             what every tspub run starts with: the plain one-shot publish
-//                                    (src/cli/tspub-quick.ts), a third smaller than dist/tspub.cjs, to
-//                                    which it hands every other run
-//   dist/tspub.cjs, dist/tssub.cjs   the commands: src/ plus the small dependencies; CommonJS, because
-//                                    an ES module entry costs Node 20 its ESM loader (~7 ms)
-//   dist/deps/NAME.cjs               yargs and MQTT.js (scripts/deps/), the parts of MQTT.js imported
-//                                    by path (a transport) and the terminal packages (chalk, ora),
-//                                    each loaded on first use
+// Bundles both commands into dist/ with esbuild: one ES module entry (src/cli/main.ts) and the
+// chunks it loads with import() where a run needs them (yargs to parse, MQTT.js to connect, the
+// terminal packages, TLS/WebSocket/SOCKS), so that --help loads neither yargs nor MQTT.js.
+// src/ stays the source of truth; the tests run the bundle through bin/, exactly what npm installs.
 //
 // `node scripts/build.js --no-minify` keeps names readable for `node --cpu-prof`.
 import { build } from 'esbuild';
 import { readFileSync, rmSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { commandPlugin, dependencyPlugin, deferredDependencies, extraDependencySource } from './substitutions.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const mqttPkg = JSON.parse(readFileSync(new URL('../node_modules/mqtt/package.json', import.meta.url), 'utf8'));
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-/** Other modules the commands import that get a deps file of their own: deps name -> module. */
-const extraDependencies = new Map();
-
 // Without this, files of an earlier layout would stay and ship.
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 
-const common = {
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  sourcemap: true,
-  minify: !process.argv.includes('--no-minify'),
-  legalComments: 'linked',
-  outExtension: { '.js': '.cjs' },
-  // import() as require() when it runs: the loader compiles the bundles with vm.Script, which has
-  // no loader for a real import() (node:tls, node:dns/promises are imported so, on first use).
-  supported: { 'dynamic-import': false },
-  // ES modules bundled into CommonJS (yargs 18, chalk 5, ora 9) may read import.meta.url. It is
-  // made when first read: only yargs reads it, and pathToFileURL's first call costs ~0.6 ms.
-  define: { 'import.meta.url': '__tsmqttImportMeta.url' },
-  banner: {
-    js:
-      'let __tsmqttImportMetaUrl;\n' +
-      "const __tsmqttImportMeta = { get url() { return (__tsmqttImportMetaUrl ??= require('node:url').pathToFileURL(__filename).href); } };",
-  },
-  logLevel: 'warning',
-};
-
 await build({
-  ...common,
-  entryPoints: {
-    tspub: 'src/cli/tspub.ts',
-    'tspub-quick': 'src/cli/tspub-quick.ts',
-    tssub: 'src/cli/tssub.ts',
-    early: 'src/cli/early.ts',
-  },
+  entryPoints: { main: 'src/cli/main.ts' },
   outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node22',
+  minify: !process.argv.includes('--no-minify'),
+  // Maps without the sources: enough for a stack trace under -d to name src/ files and lines.
+  sourcemap: 'linked',
+  sourcesContent: false,
+  legalComments: 'none',
+  // The dependencies are CommonJS and require() Node's modules; an ES module has no require.
+  banner: { js: "import { createRequire as __tsmqttCreateRequire } from 'node:module'; const require = __tsmqttCreateRequire(import.meta.url);" },
   define: {
-    ...common.define,
     __TSMQTT_VERSION__: JSON.stringify(pkg.version),
     __MQTTJS_VERSION__: JSON.stringify(mqttPkg.version),
   },
-  plugins: [commandPlugin(extraDependencies), dependencyPlugin],
+  alias: {
+    // readable-stream documents Node's own stream module as what it copies; MQTT.js needs
+    // nothing more (78 KB that every connecting run would otherwise compile).
+    'readable-stream': './scripts/shims/readable-stream.cjs',
+    // Web Worker timers, which MQTT.js picks only in a browser; Node's timers stand in.
+    'worker-timers': './scripts/shims/worker-timers.cjs',
+  },
+  logLevel: 'warning',
 });
-
-// After the commands, which name the other modules they import (extraDependencies).
-await Promise.all([
-  build({
-    ...common,
-    entryPoints: { loader: 'scripts/shims/deps-loader.cjs' },
-    outdir: 'dist',
-  }),
-  build({
-    ...common,
-    entryPoints: Object.fromEntries(deferredDependencies.map((name) => [name, `scripts/deps/${name}.js`])),
-    outdir: 'dist/deps',
-    plugins: [dependencyPlugin],
-  }),
-  ...[...extraDependencies].map(([name, module]) =>
-    build({
-      ...common,
-      stdin: { contents: extraDependencySource(module), resolveDir: root, sourcefile: `${name}.js` },
-      outfile: `dist/deps/${name}.cjs`,
-      plugins: [dependencyPlugin],
-    }),
-  ),
-]);

@@ -1,4 +1,4 @@
-import { WORD_SEPARATOR } from '../core/config.js';
+import { WORD_SEPARATOR } from '../core/config/raw-options.js';
 import { UsageError } from '../core/errors.js';
 import { displayFlag, toolOptions, type OptionSpec, type ToolName } from './options.js';
 

@@ -9,6 +9,8 @@ export interface CliIO {
   env: NodeJS.ProcessEnv;
   stdoutIsTTY: boolean;
   stderrIsTTY: boolean;
+  /** stdout is file descriptor 1 of this process, which may be written to directly. */
+  ownsStdout?: boolean;
 }
 
 export function processIO(): CliIO {
@@ -31,6 +33,7 @@ export function processIO(): CliIO {
       return process.stderr;
     },
     env: process.env,
+    ownsStdout: true,
     // What process.stdout.isTTY would say, without building the stream to ask it.
     get stdoutIsTTY() {
       return isatty(1);

@@ -1,4 +1,4 @@
-import { flag, lastString, type RawOptions } from '../core/config.js';
+import { flag, lastString, type RawOptions } from '../core/config/raw-options.js';
 import { UsageError } from '../core/errors.js';
 import type { OutputOptions } from '../output/format.js';
 import { COLOR_MODES, type ColorMode } from '../output/terminal.js';

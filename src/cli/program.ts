@@ -1,17 +1,9 @@
 import yargs from 'yargs';
-import { ARGUMENT_ORDER, type RawOptions } from '../core/config.js';
+import { ARGUMENT_ORDER, type RawOptions } from '../core/config/raw-options.js';
 import { UsageError } from '../core/errors.js';
+import { normaliseArgv } from './argv.js';
+import { earlyAnswer, type ParsedCommandLine } from './early.js';
 import { displayFlag, toolOptions, yargsKey, type ToolName } from './options.js';
-
-declare const __TSMQTT_VERSION__: string | undefined;
-declare const __MQTTJS_VERSION__: string | undefined;
-
-export const VERSION = typeof __TSMQTT_VERSION__ === 'string' ? __TSMQTT_VERSION__ : '0.0.0-dev';
-const MQTTJS_VERSION = typeof __MQTTJS_VERSION__ === 'string' ? __MQTTJS_VERSION__ : 'unknown';
-
-export function versionLine(tool: ToolName): string {
-  return `${tool} ${VERSION} (tsmqtt; MQTT.js ${MQTTJS_VERSION}; Node.js ${process.version})\n`;
-}
 
 export function buildParser(tool: ToolName) {
   let parser = yargs()
@@ -46,13 +38,6 @@ export function buildParser(tool: ToolName) {
   return parser;
 }
 
-export type ParsedCommandLine =
-  | { kind: 'run'; raw: RawOptions }
-  | { kind: 'help'; text: string }
-  | { kind: 'version'; text: string }
-  | { kind: 'completion'; text: string };
-
-
 /** The RawOptions key a normalised token (`--message=x`, `-C=5`, `--retain`) belongs to. */
 function keyOfToken(tool: ToolName, token: string): string | undefined {
   const eq = token.indexOf('=');
@@ -84,4 +69,13 @@ export function toRawOptions(tool: ToolName, parsed: Record<string, unknown>, no
   // which came last, as mosquitto's clients do: keep the order they were given in.
   raw[ARGUMENT_ORDER] = normalised.map((t) => keyOfToken(tool, t) ?? '');
   return raw;
+}
+
+/**
+ * The command line alone, no config file read: what loadCommandLine does for a user without one.
+ * Synchronous, so the parser's tests and property checks can run it by the thousand.
+ */
+export function parseCommandLine(tool: ToolName, argv: readonly string[]): ParsedCommandLine {
+  const cliTokens = normaliseArgv(argv, tool);
+  return earlyAnswer(tool, cliTokens) ?? { kind: 'run', raw: parseNormalised(tool, cliTokens) };
 }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { ReadStream } from 'node:tty';
-import type { ConnectionConfig } from '../core/config.js';
+import type { ConnectionConfig } from '../core/config/types.js';
 import { InputError, UsageError } from '../core/errors.js';
 import type { CliIO } from './io.js';
 import { promptHidden } from './prompt.js';

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import type { ReceivedMessage } from '../core/subscribe.js';
+import type { ReceivedMessage } from '../core/subscribe/subscribe.js';
 
 /**
  * Bytes as JSON without losing any: UTF-8 text when they are valid UTF-8, else base64. The

@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import type { Ora } from 'ora';
-import type { StreamProgress } from '../core/line-stream.js';
+import type { StreamProgress } from '../core/publish/line-stream.js';
 
 /** A progress line for tspub -l on a terminal. */
 export interface LineProgressDisplay {

@@ -1,4 +1,4 @@
-import type { ReceivedMessage } from '../core/subscribe.js';
+import type { ReceivedMessage } from '../core/subscribe/subscribe.js';
 import type { Timestamp } from './clock.js';
 import { writeMessageJson } from './json.js';
 import { localTime, type LocalTime } from './localtime.js';

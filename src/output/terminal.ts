@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import type { GrantedSubscription, ReceivedMessage } from '../core/subscribe.js';
+import type { GrantedSubscription, ReceivedMessage } from '../core/subscribe/subscribe.js';
 import type { MessageFormatter } from './format.js';
 
 /**

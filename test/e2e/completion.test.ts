@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { completionCandidates } from '../../src/cli/completion.js';
+import { completionCandidates } from '../../src/cli/completion-candidates.js';
 import { killAll, run } from '../helpers/cli.js';
 
 after(killAll);

@@ -1,4 +1,4 @@
-import type { ReceivedMessage } from '../../src/core/subscribe.js';
+import type { ReceivedMessage } from '../../src/core/subscribe/subscribe.js';
 
 /** A received message for output tests: topic fmt/topic, payload 'message', QoS 0, unless overridden. */
 export function message(overrides: Omit<Partial<ReceivedMessage>, 'payload'> & { payload?: Buffer | string } = {}): ReceivedMessage {

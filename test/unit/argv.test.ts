@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { normaliseArgv } from '../../src/cli/argv.js';
-import { parseCommandLine } from '../../src/cli/invocation.js';
-import { wordLists } from '../../src/core/config.js';
+import { parseCommandLine } from '../../src/cli/program.js';
+import { wordLists } from '../../src/core/config/raw-options.js';
 import { UsageError } from '../../src/core/errors.js';
 
 describe('argv normalising', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseBrokerUrl, redactUrl } from '../../src/core/broker-url.js';
-import { parseProxyUrl } from '../../src/core/proxy-url.js';
+import { parseBrokerUrl, redactUrl } from '../../src/core/config/broker-url.js';
+import { parseProxyUrl } from '../../src/core/config/proxy-url.js';
 
 describe('-L URL', () => {
   test('all the parts', () => {

@@ -6,8 +6,8 @@ import net from 'node:net';
 import { PassThrough } from 'node:stream';
 import tls from 'node:tls';
 import { describe, test } from 'node:test';
-import { parseConnectionConfig } from '../../src/core/config.js';
-import { closeSessionFlushed, hasKernelSocketSemantics, openSession, watchPings } from '../../src/core/connect.js';
+import { parseConnectionConfig } from '../../src/core/config/connection.js';
+import { closeSessionFlushed, hasKernelSocketSemantics, openSession, watchPings } from '../../src/core/session/session.js';
 
 const CONNACK = Buffer.from([0x20, 2, 0, 0]);
 const DISCONNECT = Buffer.from([0xe0, 0]);

@@ -1,14 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import {
-  parseConnectionConfig,
-  parsePublishConfig,
-  parseSubscribeConfig,
-  PUBLISHER_PROPERTY_COMMANDS,
-  SUBSCRIBER_PROPERTY_COMMANDS,
-  WORD_SEPARATOR,
-  type RawOptions,
-} from '../../src/core/config.js';
+import { parseConnectionConfig } from '../../src/core/config/connection.js';
+import { parsePublishConfig } from '../../src/core/config/publish.js';
+import { parseSubscribeConfig } from '../../src/core/config/subscribe.js';
+import { PUBLISHER_PROPERTY_COMMANDS, SUBSCRIBER_PROPERTY_COMMANDS } from '../../src/core/config/types.js';
+import { WORD_SEPARATOR, type RawOptions } from '../../src/core/config/raw-options.js';
 import { UsageError } from '../../src/core/errors.js';
 
 const PID = 4242;

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { IConnackPacket } from 'mqtt';
-import { parseConnectionConfig } from '../../src/core/config.js';
-import { connectFailure } from '../../src/core/connect.js';
+import { parseConnectionConfig } from '../../src/core/config/connection.js';
+import { connectFailure } from '../../src/core/session/connect-errors.js';
 import { ConnackError } from '../../src/core/errors.js';
 
 const config = parseConnectionConfig({ host: 'b', port: '1884', 'protocol-version': '5' });

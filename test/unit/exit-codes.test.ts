@@ -12,7 +12,7 @@ import {
   TimeoutError,
   UsageError,
 } from '../../src/core/errors.js';
-import { connackReason } from '../../src/core/reason-codes.js';
+import { connackReason } from '../../src/core/session/reason-codes.js';
 
 const quietOff = { quiet: false, debug: false };
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { ReceivedMessage } from '../../src/core/subscribe.js';
+import type { ReceivedMessage } from '../../src/core/subscribe/subscribe.js';
 import { makeFormatter, type OutputOptions } from '../../src/output/format.js';
 
 function msg(topic: string, payload: Buffer | string, extra: Partial<ReceivedMessage> = {}): ReceivedMessage {

@@ -4,11 +4,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { parseCommandLine } from '../../src/cli/invocation.js';
+import { parseCommandLine } from '../../src/cli/program.js';
 import { toolOptions, type ToolName } from '../../src/cli/options.js';
-import { parseConnectionConfig, parsePublishConfig, parseSubscribeConfig } from '../../src/core/config.js';
+import { parseConnectionConfig } from '../../src/core/config/connection.js';
+import { parsePublishConfig } from '../../src/core/config/publish.js';
+import { parseSubscribeConfig } from '../../src/core/config/subscribe.js';
 import { TsmqttError } from '../../src/core/errors.js';
-import type { ReceivedMessage } from '../../src/core/subscribe.js';
+import type { ReceivedMessage } from '../../src/core/subscribe/subscribe.js';
 import { compileTemplate, FormatSyntaxError } from '../../src/output/template.js';
 
 const RUNS = 3000;

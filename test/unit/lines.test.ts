@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { LineReader } from '../../src/core/lines.js';
+import { LineReader } from '../../src/core/publish/lines.js';
 
 /** Every line the reader yields for these chunks, as strings. */
 function split(chunks: string[], max = 1000): string[] {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseSubscribeConfig, type RawOptions } from '../../src/core/config.js';
-import { MessageGate, type GatedMessage, type Verdict } from '../../src/core/message-gate.js';
+import { parseSubscribeConfig } from '../../src/core/config/subscribe.js';
+import { type RawOptions } from '../../src/core/config/raw-options.js';
+import { MessageGate, type GatedMessage, type Verdict } from '../../src/core/subscribe/message-gate.js';
 
 const live = (topic: string, payload = 'x'): GatedMessage => ({ topic, payload: Buffer.from(payload), retain: false });
 const stale = (topic: string, payload = 'x'): GatedMessage => ({ topic, payload: Buffer.from(payload), retain: true });

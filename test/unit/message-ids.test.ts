@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { PacketIdAllocator } from '../../src/core/message-ids.js';
+import { PacketIdAllocator } from '../../src/core/session/message-ids.js';
 
 describe('packet ids for long streams', () => {
   test('ids start at 1, go up, and wrap from 65535 to 1', () => {

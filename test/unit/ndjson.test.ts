@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { ReceivedMessage } from '../../src/core/subscribe.js';
+import type { ReceivedMessage } from '../../src/core/subscribe/subscribe.js';
 import { encodeBytes, jsonLine } from '../../src/output/ndjson.js';
 
 const AT = new Date(Date.UTC(2026, 10, 27, 0, 17, 36, 141));

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { UsageError } from '../../src/core/errors.js';
-import { parseProperties, propertiesAllowedFor } from '../../src/core/properties.js';
+import { parseProperties, propertiesAllowedFor } from '../../src/core/config/properties.js';
 
 const fails = (words: string[][], message: string, commands?: Parameters<typeof parseProperties>[1]): void => {
   assert.throws(

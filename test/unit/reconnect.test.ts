@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { IDisconnectPacket } from 'mqtt';
-import { parseConnectionConfig } from '../../src/core/config.js';
+import { parseConnectionConfig } from '../../src/core/config/connection.js';
 import { ConnackError, ConnectError, RejectedError } from '../../src/core/errors.js';
-import { Reconnector, retryable } from '../../src/core/reconnect.js';
-import { lossReason } from '../../src/core/subscribe.js';
+import { Reconnector, retryable } from '../../src/core/session/reconnect.js';
+import { lossReason } from '../../src/core/subscribe/subscribe.js';
 
 describe('reconnect back-off', () => {
   test('1 s, doubling to at most 30 s; a connection that comes up starts over', () => {

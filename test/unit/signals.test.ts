@@ -1,16 +1,11 @@
-// SIGINT/SIGTERM as a stop request: trapSignals (an AbortSignal) and trapSignalsLightly (the quick
-// path's lighter StopSignal) must behave alike for everything the core does with them.
+// SIGINT/SIGTERM as a stop request: an AbortSignal whose reason is the signal's name.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { trapSignals, trapSignalsLightly } from '../../src/cli/signals.js';
+import { trapSignals } from '../../src/cli/signals.js';
 
-const kinds = [
-  ['trapSignals', trapSignals],
-  ['trapSignalsLightly', trapSignalsLightly],
-] as const;
-
-for (const [name, trapped] of kinds) {
-  describe(name, () => {
+{
+  const trapped = trapSignals;
+  describe('trapSignals', () => {
     test('the first SIGTERM stops: reason, listeners once each, removed ones not at all', () => {
       const before = process.listenerCount('SIGTERM');
       const signals = trapped();
@@ -27,7 +22,7 @@ for (const [name, trapped] of kinds) {
         assert.equal(signals.signal.aborted, true);
         assert.equal(signals.signal.reason, 'SIGTERM');
         assert.deepEqual(calls, ['a', 'b']);
-        // Added after the stop: AbortSignal never calls it; neither does the light one.
+        // Added after the stop: AbortSignal never calls it.
         signals.signal.addEventListener('abort', () => calls.push('late'), { once: true });
         assert.deepEqual(calls, ['a', 'b']);
       } finally {

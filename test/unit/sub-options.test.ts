@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseConnectionConfig, parseSubscribeConfig } from '../../src/core/config.js';
-import { toClientOptions } from '../../src/core/connect.js';
+import { parseConnectionConfig } from '../../src/core/config/connection.js';
+import { parseSubscribeConfig } from '../../src/core/config/subscribe.js';
+import { toClientOptions } from '../../src/core/session/client-options.js';
 import { UsageError } from '../../src/core/errors.js';
-import { capReceiveMaximum, subscriptionOptions } from '../../src/core/subscribe.js';
+import { capReceiveMaximum, subscriptionOptions } from '../../src/core/subscribe/subscribe.js';
 
 describe('subscribe options of issue 4', () => {
   test('defaults: nothing unsubscribed, removed or filtered', () => {

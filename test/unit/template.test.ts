@@ -4,7 +4,7 @@ process.env.TZ = 'Europe/Berlin';
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ReceivedMessage } from '../../src/core/subscribe.js';
+import type { ReceivedMessage } from '../../src/core/subscribe/subscribe.js';
 import type { Timestamp } from '../../src/output/clock.js';
 import { nowTimestamp } from '../../src/output/clock.js';
 import { makeFormatter } from '../../src/output/format.js';

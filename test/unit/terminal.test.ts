@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { ReceivedMessage } from '../../src/core/subscribe.js';
+import type { ReceivedMessage } from '../../src/core/subscribe/subscribe.js';
 import { colorLevel, decoratedFormatter, describeGranted, planTerminal, type Palette } from '../../src/output/terminal.js';
 import type { MessageFormatter } from '../../src/output/format.js';
 

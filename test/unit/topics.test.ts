@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { filterProblem, publishTopicProblem, topicMatches } from '../../src/core/topics.js';
+import { filterProblem, publishTopicProblem, topicMatches } from '../../src/core/config/topics.js';
 
 describe('publish topics', () => {
   for (const ok of ['a', 'a/b', '/a', 'a//b', '$SYS/x', 'sp ace', 'é/ü']) {

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseCommandLine } from '../../src/cli/invocation.js';
-import { parseConnectionConfig, parsePublishConfig, type RawOptions } from '../../src/core/config.js';
+import { parseCommandLine } from '../../src/cli/program.js';
+import { parseConnectionConfig } from '../../src/core/config/connection.js';
+import { parsePublishConfig } from '../../src/core/config/publish.js';
+import { type RawOptions } from '../../src/core/config/raw-options.js';
 
 function raw(tool: 'tspub' | 'tssub', argv: string[]): RawOptions {
   const parsed = parseCommandLine(tool, argv);

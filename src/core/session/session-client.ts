@@ -1,0 +1,40 @@
+import MqttClientModule from 'mqtt/lib/client';
+import type { IClientOptions, IPublishPacket, MqttClient as MqttClientType } from 'mqtt';
+import type { StreamBuilder } from '../transport/streams.js';
+
+/**
+ * Decides what becomes of one received PUBLISH before MQTT.js acknowledges it: call `done()` to
+ * acknowledge, `done(error)` to leave it unacknowledged. Until then MQTT.js reads no further packet.
+ */
+export type MessageHandler = (packet: IPublishPacket, done: (error?: Error) => void) => void;
+
+// A CommonJS module: its default export is the class (mqtt/lib/client is a public subpath of the
+// package; the package root would evaluate every transport MQTT.js has).
+const MqttClient = (MqttClientModule as unknown as { default: typeof MqttClientType }).default ?? (MqttClientModule as unknown as typeof MqttClientType);
+
+/**
+ * MQTT.js's client with tsmqtt's two documented extension points filled in: the stream builder,
+ * which can be swapped between connection attempts (a SOCKS proxy needs a new handshake for each),
+ * and handleMessage, MQTT.js's back-pressure hook for received messages.
+ */
+export class SessionClient extends MqttClient {
+  private builder: StreamBuilder;
+  onMessage: MessageHandler | undefined;
+
+  constructor(builder: StreamBuilder, options: IClientOptions) {
+    const holder: { client?: SessionClient } = {};
+    super((client) => holder.client!.builder(client, client.options), options);
+    holder.client = this;
+    this.builder = builder;
+  }
+
+  /** The stream builder of the next connection attempt. */
+  useTransport(builder: StreamBuilder): void {
+    this.builder = builder;
+  }
+
+  override handleMessage(packet: IPublishPacket, callback: (error?: Error) => void): void {
+    if (this.onMessage) this.onMessage(packet, callback);
+    else callback();
+  }
+}
