@@ -162,18 +162,3 @@ describe('in pipes', () => {
     assert.equal(r.stdout.toString(), 'pipe/c hello\n');
   });
 });
-
-describe('chalk and ora are loaded lazily', () => {
-  // Markers only their code contains: chalk's terminal detection and cli-spinners' frames (ora).
-  const markers = ['xterm-kitty', 'dots12'];
-  const dist = join(ROOT, 'dist');
-
-  test('the command bundles do not contain them; their own deps files, loaded on first use, do', () => {
-    for (const tool of ['tspub', 'tssub']) {
-      const code = readFileSync(join(dist, `${tool}.cjs`), 'utf8');
-      for (const marker of markers) assert.ok(!code.includes(marker), `${tool}.cjs (loaded at start) contains ${marker}`);
-    }
-    const deps = ['chalk', 'ora'].map((name) => readFileSync(join(dist, 'deps', `${name}.cjs`), 'utf8')).join('\n');
-    for (const marker of markers) assert.ok(deps.includes(marker), `dist/deps/{chalk,ora}.cjs lack ${marker}`);
-  });
-});

@@ -77,24 +77,6 @@ export function run(tool: Tool, args: string[], options: SpawnOptions = {}): Pro
   return proc.done;
 }
 
-/**
- * Runs tspub or tssub with a compiled-code cache of its own, in a new folder under `parent`, and
- * says which bundles the run loaded: dist/loader.cjs leaves one cache file per bundle there,
- * NAME-HASH-SIZE-MTIME.bin.
- */
-export async function runNotingBundles(
-  tool: 'tspub' | 'tssub',
-  args: string[],
-  parent: string,
-  options: SpawnOptions = {},
-): Promise<{ result: Result; bundles: string[] }> {
-  const cache = mkdtempSync(join(parent, 'cache-'));
-  const result = await run(tool, args, { ...options, env: { ...options.env, XDG_CACHE_HOME: cache } });
-  const [folder] = readdirSync(join(cache, 'tsmqtt'));
-  const bundles = readdirSync(join(cache, 'tsmqtt', folder!)).map((name) => name.split('-').slice(0, -3).join('-'));
-  return { result, bundles: bundles.sort() };
-}
-
 /** -h/-p for a broker, in the form both tsmqtt and mosquitto's clients accept. */
 export function at(broker: Broker): string[] {
   return ['-h', broker.host, '-p', String(broker.port)];
