@@ -51,7 +51,7 @@ const cases: Array<[Tool, string[], string]> = [
   ['tspub', [...P, '-V', '31', '-i', 'a-client-id-longer-than-23', '-t', 'x', '-m', '1'], "client id 'a-client-id-longer-than-23' is 26 characters; MQTT 3.1 allows at most 23"],
   ['tspub', [...P, '-i', '', '-t', 'x', '-m', '1'], 'client id (-i) must not be empty'],
   ['tspub', [...P, '-i', 'a', '-I', 'b', '-t', 'x', '-m', '1'], '-i and -I cannot be used together'],
-  ['tspub', [...P, '-P', 'secret', '-t', 'x', '-m', '1'], 'a password (-P) needs a username (-u) in MQTT 3.x'],
+  ['tspub', [...P, '-P', 'secret', '-t', 'x', '-m', '1'], 'a password (-P) needs a username (-u)'],
   ['tspub', [...P, '-x', '60', '-t', 'x', '-m', '1'], 'the session expiry interval (-x) is an MQTT 5 feature: add -V 5'],
   ['tspub', [...P, '-V', '5', '-x', 'soon', '-t', 'x', '-m', '1'], "session expiry interval (-x) must be a whole number from 0 to 4294967295, not 'soon'"],
   ['tspub', [...P, '--will-payload', 'p', '-t', 'x', '-m', '1'], 'will payload given, but no will topic (--will-topic)'],
@@ -106,7 +106,7 @@ const cases: Array<[Tool, string[], string]> = [
   // Secrets and config files.
   ['tspub', [...P, '--pw-env', '', '-t', 'x', '-m', 'x'], 'environment variable name (--pw-env) must not be empty'],
   ['tspub', [...P, '--pw-file', '', '-t', 'x', '-m', 'x'], 'password file name (--pw-file) must not be empty'],
-  ['tspub', [...P, '--pw-file', 'f', '-t', 'x', '-m', 'x'], 'a password (-P) needs a username (-u) in MQTT 3.x'],
+  ['tspub', [...P, '--pw-file', 'f', '-t', 'x', '-m', 'x'], 'a password (-P) needs a username (-u)'],
   ['tspub', [...P, '-o', '', '-t', 'x', '-m', 'x'], 'config file name (-o) must not be empty'],
   // tspub input and flow options
   ['tspub', [...P, '-t', 'x', '-l', '-s'], 'give only one message source: one of -m, -n, -f, -s, -l'],

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, describe, test } from 'node:test';
-import { freePort, hasMosquitto, startBroker, type Broker } from '../helpers/broker.js';
+import { freePort, hasMosquitto, startBroker } from '../helpers/broker.js';
 import { at, killAll, run, start, subscriber, type Running } from '../helpers/cli.js';
 
 after(killAll);

@@ -67,6 +67,39 @@ function resolveClientId(raw: RawOptions, version: ProtocolVersion, pid: number)
 }
 
 /**
+ * The MQTT 5 session expiry from -x or -D connect session-expiry-interval, with mosquitto's
+ * meaning of -c (a session that never expires), and the client id such a session needs.
+ */
+function resolveSessionExpiry(raw: RawOptions, protocolVersion: ProtocolVersion, connectExpiry: number | undefined): number | undefined {
+  const cleanSession = !flag(raw, 'disable-clean-session');
+  const hasFixedId = lastString(raw, 'id') !== undefined;
+  const expiryText = lastString(raw, 'session-expiry-interval');
+  let sessionExpiry: number | undefined;
+  if (expiryText !== undefined) {
+    if (protocolVersion !== 5) throw new UsageError('the session expiry interval (-x) is an MQTT 5 feature: add -V 5');
+    sessionExpiry = parseSessionExpiry(expiryText);
+  }
+  if (connectExpiry !== undefined) {
+    if (expiryText !== undefined) {
+      throw new UsageError('give the session expiry once: -x or -D connect session-expiry-interval, not both');
+    }
+    sessionExpiry = connectExpiry;
+  }
+  if (!cleanSession && !hasFixedId) {
+    if (protocolVersion !== 5) throw new UsageError('-c (keep the session) needs a client id: give one with -i');
+    if (sessionExpiry === undefined || sessionExpiry === SESSION_NEVER_EXPIRES) {
+      throw new UsageError('-c with a session that never expires needs a client id: give one with -i');
+    }
+  }
+  // mosquitto's meaning of -c under MQTT 5: clean start off and a session that never expires.
+  if (protocolVersion === 5 && !cleanSession && sessionExpiry === undefined) sessionExpiry = SESSION_NEVER_EXPIRES;
+  if (sessionExpiry === SESSION_NEVER_EXPIRES && !hasFixedId) {
+    throw new UsageError('a session that never expires needs a client id: give one with -i');
+  }
+  return sessionExpiry;
+}
+
+/**
  * `propertyCommands` names the packets the calling tool sends, so that -D for any other is refused
  * (PUBLISHER_PROPERTY_COMMANDS, SUBSCRIBER_PROPERTY_COMMANDS); by default every command is accepted.
  */
@@ -87,47 +120,17 @@ export function parseConnectionConfig(
   const keepaliveText = lastString(raw, 'keepalive');
   const cleanSession = !flag(raw, 'disable-clean-session');
   const clientId = resolveClientId(raw, protocolVersion, pid);
-  const hasFixedId = lastString(raw, 'id') !== undefined;
 
   const address = resolveAddress(raw);
   const credentials = resolveCredentials(raw, address.url);
   const { username } = credentials;
-  if (credentials.password !== undefined || credentials.passwordFrom) {
-    if (username === undefined && protocolVersion !== 5) {
-      throw new UsageError('a password (-P) needs a username (-u) in MQTT 3.x');
-    }
+  // MQTT 5 allows a password alone, but MQTT.js, which encodes CONNECT, sends none without a user.
+  if ((credentials.password !== undefined || credentials.passwordFrom) && username === undefined) {
+    throw new UsageError('a password (-P) needs a username (-u)');
   }
 
-  const expiryText = lastString(raw, 'session-expiry-interval');
-  let sessionExpiry: number | undefined;
-  if (expiryText !== undefined) {
-    if (protocolVersion !== 5) {
-      throw new UsageError('the session expiry interval (-x) is an MQTT 5 feature: add -V 5');
-    }
-    sessionExpiry = parseSessionExpiry(expiryText);
-  }
   const { sessionExpiryInterval: connectExpiry, ...connectProperties } = properties.connect ?? {};
-  if (connectExpiry !== undefined) {
-    if (expiryText !== undefined) {
-      throw new UsageError('give the session expiry once: -x or -D connect session-expiry-interval, not both');
-    }
-    sessionExpiry = connectExpiry;
-  }
-  if (!cleanSession && !hasFixedId) {
-    if (protocolVersion !== 5) {
-      throw new UsageError('-c (keep the session) needs a client id: give one with -i');
-    }
-    if (sessionExpiry === undefined || sessionExpiry === SESSION_NEVER_EXPIRES) {
-      throw new UsageError('-c with a session that never expires needs a client id: give one with -i');
-    }
-  }
-  if (protocolVersion === 5 && !cleanSession && sessionExpiry === undefined) {
-    // mosquitto's meaning of -c under MQTT 5: clean start off and a session that never expires.
-    sessionExpiry = SESSION_NEVER_EXPIRES;
-  }
-  if (sessionExpiry === SESSION_NEVER_EXPIRES && !hasFixedId) {
-    throw new UsageError('a session that never expires needs a client id: give one with -i');
-  }
+  const sessionExpiry = resolveSessionExpiry(raw, protocolVersion, connectExpiry);
 
   const config: ConnectionConfig = {
     host: address.host,

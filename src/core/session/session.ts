@@ -2,7 +2,7 @@ import net from 'node:net';
 import type { IConnackPacket, Packet } from 'mqtt';
 import type { ConnectionConfig } from '../config/types.js';
 import type { DisconnectProperties } from '../config/properties.js';
-import { InterruptedError, UsageError, type TsmqttError } from '../errors.js';
+import { InterruptedError, type TsmqttError } from '../errors.js';
 import { prepareTransport } from '../transport/streams.js';
 import { toClientOptions } from './client-options.js';
 import { closedBeforeConnack, connectFailure } from './connect-errors.js';
@@ -35,12 +35,8 @@ function attachPacketLog(client: SessionClient, config: ConnectionConfig, debug:
   });
 }
 
-function checkCredentials(config: ConnectionConfig): void {
+function checkPasswordFetched(config: ConnectionConfig): void {
   if (config.passwordFrom) throw new Error('openSession: the password was not fetched (passwordFrom is still set)');
-  if (config.password !== undefined && config.username === undefined) {
-    // MQTT 5 allows a password alone, but MQTT.js's encoder refuses to send one.
-    throw new UsageError('a password (-P) without a username (-u) cannot be sent: add -u');
-  }
 }
 
 /**
@@ -54,7 +50,7 @@ export async function openSession(
   signal?: AbortSignal,
   prepare?: (client: SessionClient) => void,
 ): Promise<Session> {
-  checkCredentials(config);
+  checkPasswordFetched(config);
   const build = await prepareTransport(config, signal);
   if (signal?.aborted) throw new InterruptedError(signal.reason as NodeJS.Signals);
   // Connect only once the listeners are on: the CONNECT packet is written synchronously.
