@@ -46,7 +46,7 @@ export function configFileTokens(text: string, path: string, tool: ToolName): st
 }
 
 /** The config file's tokens: the -o file if one was given, else the default file if it exists. */
-export async function readConfigFile(tool: ToolName, cliTokens: readonly string[], env: NodeJS.ProcessEnv): Promise<string[]> {
+async function readConfigFile(tool: ToolName, cliTokens: readonly string[], env: NodeJS.ProcessEnv): Promise<string[]> {
   const explicit = cliTokens.filter((t) => t.startsWith('-o='));
   if (explicit.length > 1) throw new UsageError('-o (config file) given more than once');
   const path = explicit.length === 1 ? explicit[0]!.slice(3) : defaultConfigPath(tool, env);

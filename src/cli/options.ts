@@ -27,7 +27,7 @@ export interface OptionSpec {
 export type HelpGroup = 'Connection' | 'TLS' | 'Will' | 'Properties' | 'Publish' | 'Subscribe' | 'Output' | 'General';
 export type ToolName = 'tspub' | 'tssub';
 
-export const connectionOptions: OptionSpec[] = [
+const connectionOptions: OptionSpec[] = [
   { key: 'host', short: 'h', long: 'host', value: 'HOST', group: 'Connection', describe: 'broker host name or address (default: localhost)' },
   { key: 'port', short: 'p', long: 'port', value: 'PORT', group: 'Connection', describe: 'broker port (default: 1883; 8883 with TLS)' },
   { key: 'protocol-version', short: 'V', long: 'protocol-version', value: 'VERSION', group: 'Connection', describe: 'MQTT version: 31, 311 or 5 (also mqttv31, mqttv311, mqttv5; default: 311)' },
@@ -41,7 +41,7 @@ export const connectionOptions: OptionSpec[] = [
 ];
 
 /** How the connection reaches the broker, and secrets kept off the command line. */
-export const transportOptions: OptionSpec[] = [
+const transportOptions: OptionSpec[] = [
   { key: 'url', short: 'L', long: 'url', value: 'URL', group: 'Connection', describe: 'mqtt|mqtts|ws|wss://[USER[:PASSWORD]@]HOST[:PORT][/TOPIC]: broker, credentials and topic in one' },
   { key: 'ws-path', long: 'ws-path', value: 'PATH', group: 'Connection', describe: 'HTTP path of a ws:// or wss:// connection (default: /mqtt)' },
   { key: 'unix', long: 'unix', value: 'PATH', group: 'Connection', describe: 'connect through the unix domain socket PATH instead of TCP' },
@@ -52,7 +52,7 @@ export const transportOptions: OptionSpec[] = [
   { key: 'pw-file', long: 'pw-file', value: 'FILE', group: 'Connection', describe: 'read the password from the first line of FILE' },
 ];
 
-export const tlsOptions: OptionSpec[] = [
+const tlsOptions: OptionSpec[] = [
   { key: 'cafile', long: 'cafile', value: 'FILE', group: 'TLS', describe: 'use TLS, trusting the CA certificate(s) in FILE (PEM); default port: 8883' },
   { key: 'capath', long: 'capath', value: 'DIR', group: 'TLS', describe: 'use TLS, trusting the CA certificates (PEM) in the files of DIR' },
   { key: 'tls-use-os-certs', long: 'tls-use-os-certs', group: 'TLS', describe: 'use TLS, trusting the system CAs (the default for port 8883 and mqtts://)' },
@@ -66,7 +66,7 @@ export const tlsOptions: OptionSpec[] = [
   { key: 'psk-identity', long: 'psk-identity', value: 'IDENTITY', group: 'TLS', describe: 'identity sent with --psk' },
 ];
 
-export const willOptions: OptionSpec[] = [
+const willOptions: OptionSpec[] = [
   { key: 'will-topic', long: 'will-topic', value: 'TOPIC', group: 'Will', describe: 'topic the broker publishes the will to if the connection drops' },
   { key: 'will-payload', long: 'will-payload', value: 'PAYLOAD', group: 'Will', describe: 'will payload (default: empty)' },
   { key: 'will-qos', long: 'will-qos', value: 'QOS', group: 'Will', describe: 'will QoS, 0, 1 or 2 (default: 0)' },
@@ -76,7 +76,7 @@ export const willOptions: OptionSpec[] = [
 const PROPERTY_FORM = 'COMMAND PROPERTY VALUE';
 const USER_PROPERTY_FORM = 'COMMAND user-property KEY VALUE';
 
-export const propertyOptions: OptionSpec[] = [
+const propertyOptions: OptionSpec[] = [
   {
     key: 'property',
     short: 'D',
@@ -89,7 +89,7 @@ export const propertyOptions: OptionSpec[] = [
   },
 ];
 
-export const generalOptions: OptionSpec[] = [
+const generalOptions: OptionSpec[] = [
   { key: 'options-file', short: 'o', value: 'FILE', group: 'General', describe: 'read options from FILE instead of the default config file (~/.config/TOOL)' },
   { key: 'debug', short: 'd', long: 'debug', group: 'General', describe: 'print MQTT packets sent and received on stderr' },
   { key: 'quiet', long: 'quiet', group: 'General', describe: 'do not print error messages (exit codes still tell)' },
@@ -99,16 +99,16 @@ export const generalOptions: OptionSpec[] = [
 ];
 
 /** How long to wait for the broker, for both tools. */
-export const patienceOptions: OptionSpec[] = [
+const patienceOptions: OptionSpec[] = [
   { key: 'connect-timeout', long: 'connect-timeout', value: 'SECONDS', group: 'Connection', describe: 'give up when the broker has not accepted the connection within SECONDS (default: 10)' },
 ];
 
 /** What tssub does when the connection is lost. */
-export const reconnectOptions: OptionSpec[] = [
+const reconnectOptions: OptionSpec[] = [
   { key: 'no-reconnect', long: 'no-reconnect', group: 'Subscribe', describe: 'exit (code 7) when the connection is lost, instead of reconnecting (1 s, doubling to 30 s)' },
 ];
 
-export const publishOptions: OptionSpec[] = [
+const publishOptions: OptionSpec[] = [
   { key: 'topic', short: 't', long: 'topic', value: 'TOPIC', group: 'Publish', describe: 'topic to publish to (no + or # wildcards)' },
   { key: 'message', short: 'm', long: 'message', value: 'MESSAGE', group: 'Publish', describe: 'publish MESSAGE' },
   { key: 'null-message', short: 'n', long: 'null-message', group: 'Publish', describe: 'publish an empty (zero-length) message' },
@@ -119,13 +119,13 @@ export const publishOptions: OptionSpec[] = [
   { key: 'retain', short: 'r', long: 'retain', group: 'Publish', describe: 'ask the broker to retain the message' },
 ];
 
-export const publishFlowOptions: OptionSpec[] = [
+const publishFlowOptions: OptionSpec[] = [
   { key: 'repeat', long: 'repeat', value: 'COUNT', group: 'Publish', describe: 'publish the message COUNT times, each after the previous one completed' },
   { key: 'repeat-delay', long: 'repeat-delay', value: 'SECONDS', group: 'Publish', describe: 'wait SECONDS (fractions allowed) between repeated messages' },
   { key: 'max-inflight', short: 'M', long: 'max-inflight', value: 'COUNT', group: 'Publish', describe: 'most QoS 1/2 messages awaiting acknowledgement at once, 1 to 65535 (default: 100 at QoS 1, 20 at QoS 2)' },
 ];
 
-export const subscribeOptions: OptionSpec[] = [
+const subscribeOptions: OptionSpec[] = [
   { key: 'topic', short: 't', long: 'topic', value: 'FILTER', repeatable: true, group: 'Subscribe', describe: 'topic filter to subscribe to; repeat for more' },
   { key: 'filter-out', short: 'T', long: 'filter-out', value: 'FILTER', repeatable: true, group: 'Subscribe', describe: 'do not print or count messages whose topic matches FILTER; repeatable' },
   { key: 'qos', short: 'q', long: 'qos', value: 'QOS', group: 'Subscribe', describe: 'QoS of the subscription: 0, 1 or 2 (default: 0)' },
@@ -135,7 +135,7 @@ export const subscribeOptions: OptionSpec[] = [
   { key: 'exit-after-sub', short: 'E', group: 'Subscribe', describe: 'exit once the broker has acknowledged the subscriptions' },
 ];
 
-export const subscriptionControlOptions: OptionSpec[] = [
+const subscriptionControlOptions: OptionSpec[] = [
   { key: 'unsubscribe', short: 'U', long: 'unsubscribe', value: 'FILTER', repeatable: true, group: 'Subscribe', describe: 'unsubscribe from FILTER after subscribing; repeatable; without -t: unsubscribe and exit' },
   { key: 'remove-retained', long: 'remove-retained', group: 'Subscribe', describe: 'clear each retained message received (except those -T filters out)' },
   { key: 'retained-only', long: 'retained-only', group: 'Subscribe', describe: 'print only retained messages; exit 0 at the first live one' },
@@ -143,19 +143,19 @@ export const subscriptionControlOptions: OptionSpec[] = [
   { key: 'random-filter', long: 'random-filter', value: 'PERCENT', group: 'Subscribe', describe: 'print a random PERCENT (0.1 to 100) of the messages; all count for -C' },
 ];
 
-export const outputOptions: OptionSpec[] = [
+const outputOptions: OptionSpec[] = [
   { key: 'verbose', short: 'v', long: 'verbose', group: 'Output', describe: "print 'topic payload' ('topic (null)' for an empty payload)" },
   { key: 'no-eol', short: 'N', group: 'Output', describe: 'do not print a newline after each message' },
   { key: 'format', short: 'F', value: 'FORMAT', group: 'Output', describe: 'print each message with FORMAT (%t topic, %p payload, %q QoS, %r retain, %j JSON, ...; see the man page)' },
   { key: 'pretty', long: 'pretty', group: 'Output', describe: 'print %j and %J JSON on several indented lines' },
 ];
 
-export const jsonOptions: OptionSpec[] = [
+const jsonOptions: OptionSpec[] = [
   { key: 'json', long: 'json', group: 'Output', describe: 'print each message as one line of JSON, losslessly (schema in the man page)' },
 ];
 
 /** Terminal mode; shared so that any tool with a terminal display can spread it in. */
-export const terminalOptions: OptionSpec[] = [
+const terminalOptions: OptionSpec[] = [
   { key: 'color', long: 'color', value: 'WHEN', group: 'Output', describe: 'colour: auto (default: on a terminal, NO_COLOR/FORCE_COLOR apply), always or never' },
 ];
 

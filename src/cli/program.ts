@@ -52,7 +52,7 @@ export function parseNormalised(tool: ToolName, normalised: readonly string[]): 
 }
 
 /** RawOptions from what the parser made of `normalised` (values under their yargsKey). */
-export function toRawOptions(tool: ToolName, parsed: Record<string, unknown>, normalised: readonly string[]): RawOptions {
+function toRawOptions(tool: ToolName, parsed: Record<string, unknown>, normalised: readonly string[]): RawOptions {
   const raw: RawOptions = {};
   for (const spec of toolOptions[tool]) {
     const value = parsed[yargsKey(spec)];

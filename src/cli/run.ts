@@ -10,7 +10,7 @@ export interface RunContext {
 }
 
 /** Exit code for a failure that is not one of ours: a bug, reported as such. */
-export const INTERNAL_ERROR_EXIT = 70;
+const INTERNAL_ERROR_EXIT = 70;
 
 /** Maps anything thrown to the stderr text and exit code the command ends with. */
 export function describeFailure(tool: ToolName, error: unknown, context: RunContext): { text: string; exitCode: number } {

@@ -13,7 +13,7 @@ const REFRESH_MS = 250;
 const count = (n: number): string => n.toLocaleString('en-US');
 
 /** The text of the progress line; pure, for tests. */
-export function progressText(progress: Readonly<StreamProgress>, acknowledges: boolean, ratePerSecond: number): string {
+function progressText(progress: Readonly<StreamProgress>, acknowledges: boolean, ratePerSecond: number): string {
   const parts = [`${count(progress.sent)} sent`];
   if (acknowledges) parts.push(`${count(progress.acknowledged)} acknowledged`);
   if (progress.rejected > 0) parts.push(`${count(progress.rejected)} rejected`);
@@ -21,7 +21,7 @@ export function progressText(progress: Readonly<StreamProgress>, acknowledges: b
   return `publishing: ${parts.join(', ')}`;
 }
 
-export function summaryText(progress: Readonly<StreamProgress>, acknowledges: boolean, seconds: number): string {
+function summaryText(progress: Readonly<StreamProgress>, acknowledges: boolean, seconds: number): string {
   const what = `${count(progress.sent)} message${progress.sent === 1 ? '' : 's'} ${acknowledges ? 'sent and acknowledged' : 'sent'}`;
   const rate = seconds > 0 ? `, ${count(Math.round(progress.sent / seconds))} msg/s` : '';
   return `${what} in ${seconds.toFixed(1)} s${rate}`;

@@ -203,91 +203,133 @@ const ZERO_LENGTH = Buffer.alloc(0);
 const CONVERSIONS = new Set(Array.from('%ACDEFIlmPpqRSrtjJUxX', (c) => c.charCodeAt(0)));
 const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
 
+/** The template's output pieces, with runs of literal bytes merged into one part. */
+class PartList {
+  private readonly parts: Part[] = [];
+  private literal: number[] = [];
+
+  byte(b: number): void {
+    this.literal.push(b);
+  }
+
+  bytes(bytes: Uint8Array): void {
+    for (const b of bytes) this.literal.push(b);
+  }
+
+  part(part: Part): void {
+    this.flushLiteral();
+    this.parts.push(part);
+  }
+
+  done(): Part[] {
+    this.flushLiteral();
+    return this.parts;
+  }
+
+  private flushLiteral(): void {
+    if (this.literal.length === 0) return;
+    const bytes = Buffer.from(this.literal);
+    this.parts.push((_m, _now, out) => out.bytes(bytes));
+    this.literal = [];
+  }
+}
+
+/** Reads a template byte by byte; a specifier that the template ends inside is a syntax error. */
+class Cursor {
+  /** The byte last read. */
+  private i = -1;
+
+  constructor(private readonly bytes: Buffer) {}
+
+  hasMore(): boolean {
+    return this.i + 1 < this.bytes.length;
+  }
+
+  next(kind: 'format' | 'escape' = 'format'): number {
+    if (++this.i >= this.bytes.length) throw new FormatSyntaxError(`incomplete ${kind} specifier`);
+    return this.bytes[this.i]!;
+  }
+
+  /** The whole character last read, for error messages. */
+  current(): string {
+    return charAt(this.bytes, this.i);
+  }
+}
+
+/** %[flag][width][.precision]conversion, where flag is a single '0' or '-'; the '%' is read. */
+function readFieldSpec(at: Cursor): { spec: FieldSpec; conversion: number } {
+  let c = at.next();
+  const spec: FieldSpec = { left: false, pad: SPACE, width: 0, precision: -1 };
+  if (c === 0x2d || c === 0x30) {
+    if (c === 0x2d) spec.left = true;
+    else spec.pad = ZERO;
+    c = at.next();
+    // mosquitto's printer also takes a '0' right after '-' as the pad character ("%-05A").
+    if (spec.left && c === 0x30) spec.pad = ZERO;
+  }
+  while (isDigit(c)) {
+    // C int arithmetic, overflow included.
+    spec.width = (Math.imul(spec.width, 10) + (c - 0x30)) | 0;
+    c = at.next();
+  }
+  if (c === 0x2e) {
+    c = at.next();
+    spec.precision = 0;
+    while (isDigit(c)) {
+      spec.precision = (Math.imul(spec.precision, 10) + (c - 0x30)) | 0;
+      c = at.next();
+    }
+  }
+  return { spec, conversion: c };
+}
+
+function compilePercent(at: Cursor, list: PartList, options: TemplateOptions): void {
+  const { spec, conversion } = readFieldSpec(at);
+  if (!CONVERSIONS.has(conversion)) throw new FormatSyntaxError(`invalid format specifier '${at.current()}'`);
+  const part = percentPart(conversion, spec, options);
+  if (typeof part === 'function') list.part(part);
+  else list.bytes(part);
+}
+
+/** @X: strftime("%X") on the local time, except @@ and @N (nanoseconds). */
+function compileTime(at: Cursor, list: PartList): void {
+  const c = at.next();
+  if (c === 0x40) list.byte(0x40);
+  else if (c === 0x4e) list.part((_m, now, out) => out.latin1(pad9(now.nsec)));
+  else {
+    const conversion = strftimeConversion(c);
+    if (conversion.kind === 'fixed') list.bytes(conversion.bytes);
+    else list.part(timePart(conversion.render));
+  }
+}
+
+function compileEscape(at: Cursor, list: PartList): void {
+  const value = ESCAPES[at.next('escape')];
+  if (value === undefined) throw new FormatSyntaxError(`invalid escape specifier '${at.current()}'`);
+  list.byte(value);
+}
+
+function parseTemplate(template: string, options: TemplateOptions): Part[] {
+  const list = new PartList();
+  const at = new Cursor(Buffer.from(template, 'utf8'));
+  while (at.hasMore()) {
+    const b = at.next();
+    if (b === 0x25) compilePercent(at, list, options);
+    else if (b === 0x40) compileTime(at, list);
+    else if (b === 0x5c) compileEscape(at, list);
+    else list.byte(b);
+  }
+  if (options.newline) list.byte(0x0a);
+  return list.done();
+}
+
 /**
  * Compiles a mosquitto_sub -F template into a renderer. Parsing (and every check that
  * mosquitto_sub's check_format makes) happens once, so a bad template is a usage error before
  * connecting and rendering is a flat loop over precompiled parts.
  */
 export function compileTemplate(template: string, options: TemplateOptions = {}): Renderer {
-  const parts: Part[] = [];
-  let literal: number[] = [];
-  const addLiteral = (bytes: Uint8Array): void => {
-    for (const b of bytes) literal.push(b);
-  };
-  const flushLiteral = (): void => {
-    if (literal.length === 0) return;
-    const bytes = Buffer.from(literal);
-    parts.push((_m, _now, out) => out.bytes(bytes));
-    literal = [];
-  };
-  const addPart = (part: Part): void => {
-    flushLiteral();
-    parts.push(part);
-  };
-
-  const bytes = Buffer.from(template, 'utf8');
-  const end = bytes.length;
-  const incomplete = (): never => {
-    throw new FormatSyntaxError('incomplete format specifier');
-  };
-  for (let i = 0; i < end; i++) {
-    const b = bytes[i]!;
-    if (b === 0x25) {
-      // %[flag][width][.precision]conversion, where flag is a single '0' or '-'.
-      if (++i >= end) incomplete();
-      let c = bytes[i]!;
-      const spec: FieldSpec = { left: false, pad: SPACE, width: 0, precision: -1 };
-      if (c === 0x2d || c === 0x30) {
-        if (c === 0x2d) spec.left = true;
-        else spec.pad = ZERO;
-        if (++i >= end) incomplete();
-        c = bytes[i]!;
-        // mosquitto's printer also takes a '0' right after '-' as the pad character ("%-05A").
-        if (spec.left && c === 0x30) spec.pad = ZERO;
-      }
-      while (isDigit(c)) {
-        // C int arithmetic, overflow included.
-        spec.width = (Math.imul(spec.width, 10) + (c - 0x30)) | 0;
-        if (++i >= end) incomplete();
-        c = bytes[i]!;
-      }
-      if (c === 0x2e) {
-        if (++i >= end) incomplete();
-        c = bytes[i]!;
-        spec.precision = 0;
-        while (isDigit(c)) {
-          spec.precision = (Math.imul(spec.precision, 10) + (c - 0x30)) | 0;
-          if (++i >= end) incomplete();
-          c = bytes[i]!;
-        }
-      }
-      if (!CONVERSIONS.has(c)) throw new FormatSyntaxError(`invalid format specifier '${charAt(bytes, i)}'`);
-      const part = percentPart(c, spec, options);
-      if (typeof part === 'function') addPart(part);
-      else addLiteral(part);
-    } else if (b === 0x40) {
-      // @X: strftime("%X") on the local time, except @@ and @N (nanoseconds).
-      if (++i >= end) incomplete();
-      const c = bytes[i]!;
-      if (c === 0x40) literal.push(0x40);
-      else if (c === 0x4e) addPart((_m, now, out) => out.latin1(pad9(now.nsec)));
-      else {
-        const conversion = strftimeConversion(c);
-        if (conversion.kind === 'fixed') addLiteral(conversion.bytes);
-        else addPart(timePart(conversion.render));
-      }
-    } else if (b === 0x5c) {
-      if (++i >= end) throw new FormatSyntaxError('incomplete escape specifier');
-      const value = ESCAPES[bytes[i]!];
-      if (value === undefined) throw new FormatSyntaxError(`invalid escape specifier '${charAt(bytes, i)}'`);
-      literal.push(value);
-    } else {
-      literal.push(b);
-    }
-  }
-  if (options.newline) literal.push(0x0a);
-  flushLiteral();
-
+  const parts = parseTemplate(template, options);
   const out = new ByteSink();
   const count = parts.length;
   return (message, now) => {

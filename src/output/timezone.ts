@@ -25,7 +25,7 @@ interface Zone {
 
 const SECS_PER_DAY = 86_400;
 
-export function isLeapYear(year: number): boolean {
+function isLeapYear(year: number): boolean {
   return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
 }
 
@@ -282,7 +282,7 @@ function parseRule(c: Cursor, rules: [Rule, Rule], which: 0 | 1): boolean {
 }
 
 /** glibc's __tzset_parse_tz. Anything unparsable leaves UTC with an empty (or partial) name. */
-export function parsePosixTz(text: string): Zone {
+function parsePosixTz(text: string): Zone {
   const parts: [PosixPart, PosixPart] = [
     { name: '', offset: 0 },
     { name: '', offset: 0 },
@@ -367,7 +367,7 @@ class TzifZone implements Zone {
 }
 
 /** Parses a TZif file; undefined when it is not one (glibc then treats TZ as a POSIX string). */
-export function parseTzif(data: Buffer): Zone | undefined {
+function parseTzif(data: Buffer): Zone | undefined {
   const header = (at: number): number[] | undefined => {
     if (data.length < at + 44 || data.toString('latin1', at, at + 4) !== 'TZif') return undefined;
     const counts: number[] = [];

@@ -2,7 +2,7 @@
 // It records what each client asked for, then forwards bytes both ways.
 import net from 'node:net';
 
-export interface SocksRequest {
+interface SocksRequest {
   user?: string;
   password?: string;
   /** 1 IPv4, 3 domain name, 4 IPv6. */

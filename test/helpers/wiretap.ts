@@ -2,7 +2,7 @@ import net from 'node:net';
 import mqttPacket from 'mqtt-packet';
 import type { Broker } from './broker.js';
 
-export interface Tapped {
+interface Tapped {
   /** 'client' for what the client sent, 'broker' for what it received. */
   from: 'client' | 'broker';
   packet: mqttPacket.Packet;

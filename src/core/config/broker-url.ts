@@ -1,7 +1,7 @@
 import { UsageError } from '../errors.js';
 import { lastString, type RawOptions } from './raw-options.js';
 
-export type UrlScheme = 'mqtt' | 'mqtts' | 'ws' | 'wss';
+type UrlScheme = 'mqtt' | 'mqtts' | 'ws' | 'wss';
 const SCHEMES: readonly UrlScheme[] = ['mqtt', 'mqtts', 'ws', 'wss'];
 
 /** `-L URL`, split the way mosquitto's clients split it. */

@@ -10,7 +10,7 @@ import { publishTopicProblem } from './topics.js';
  */
 
 /** MQTT.js's user-property map: a key given more than once holds its values in order. */
-export type UserProperties = Record<string, string | string[]>;
+type UserProperties = Record<string, string | string[]>;
 
 export interface ConnectProperties {
   sessionExpiryInterval?: number;

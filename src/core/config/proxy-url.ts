@@ -7,7 +7,7 @@ export interface ProxyConfig {
   password?: string;
 }
 
-export const DEFAULT_SOCKS_PORT = 1080;
+const DEFAULT_SOCKS_PORT = 1080;
 
 function decode(text: string, what: string, shown: string): string {
   try {

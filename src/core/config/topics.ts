@@ -1,5 +1,5 @@
 /** MQTT caps every UTF-8 string, topics included, at 65,535 bytes (a two-byte length prefix). */
-export const MAX_TOPIC_BYTES = 65535;
+const MAX_TOPIC_BYTES = 65535;
 
 function commonProblem(topic: string, what: string): string | undefined {
   if (topic.length === 0) return `${what} must not be empty`;

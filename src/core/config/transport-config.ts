@@ -2,39 +2,12 @@ import { parseBrokerUrl, type BrokerUrl } from './broker-url.js';
 import { flag, lastGiven, lastString, type RawOptions } from './raw-options.js';
 import { parseIntegerIn } from './values.js';
 import { UsageError } from '../errors.js';
-import { parseProxyUrl, type ProxyConfig } from './proxy-url.js';
+import { parseProxyUrl } from './proxy-url.js';
+import { DEFAULT_PORT, type TlsConfig, type TlsMinVersion, type TransportConfig } from './types.js';
 
-export type TlsMinVersion = 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
-
-export interface TlsConfig {
-  caFile?: string;
-  caPath?: string;
-  /** Trust the system's CAs; without caFile/caPath they are the only trust. */
-  useOsCerts: boolean;
-  certFile?: string;
-  keyFile?: string;
-  /** mosquitto's --insecure: skip the host name check, still verify the chain. */
-  insecure: boolean;
-  minVersion?: TlsMinVersion;
-  alpn?: string;
-  ciphers?: string;
-  psk?: { key: Buffer; identity: string };
-}
-
-/** Everything about the way to the broker beyond host and port. Absent parts mean plain TCP. */
-export interface TransportConfig {
-  unixPath?: string;
-  bindAddress?: string;
-  noDelay: boolean;
-  proxy?: ProxyConfig;
-  tls?: TlsConfig;
-  /** Set for ws:// and wss://: the HTTP path of the WebSocket upgrade. */
-  websocketPath?: string;
-}
-
-export const DEFAULT_TLS_PORT = 8883;
+const DEFAULT_TLS_PORT = 8883;
 /** Where most brokers serve MQTT over WebSocket (MQTT.js itself defaults to '/'). */
-export const DEFAULT_WS_PATH = '/mqtt';
+const DEFAULT_WS_PATH = '/mqtt';
 
 const TLS_VERSIONS: Record<string, TlsMinVersion> = { 'tlsv1.3': 'TLSv1.3', 'tlsv1.2': 'TLSv1.2', 'tlsv1.1': 'TLSv1.1' };
 
@@ -139,11 +112,11 @@ export function resolveAddress(raw: RawOptions): ResolvedAddress {
   let port: number;
   const portText = lastString(raw, 'port');
   if (lastGiven(raw, ['port', 'url']) === 'url') {
-    port = url!.port ?? (url!.scheme === 'mqtts' ? 8883 : url!.scheme === 'ws' ? 80 : url!.scheme === 'wss' ? 443 : 1883);
+    port = url!.port ?? (url!.scheme === 'mqtts' ? 8883 : url!.scheme === 'ws' ? 80 : url!.scheme === 'wss' ? 443 : DEFAULT_PORT);
   } else if (portText !== undefined) {
     port = parseIntegerIn(portText, 1, 65535, 'port (-p)');
   } else {
-    port = tlsRequested ? DEFAULT_TLS_PORT : 1883;
+    port = tlsRequested ? DEFAULT_TLS_PORT : DEFAULT_PORT;
   }
 
   const transport: TransportConfig = { noDelay: flag(raw, 'nodelay') };

@@ -1,4 +1,4 @@
-import type { TransportConfig } from './transport-config.js';
+import type { ProxyConfig } from './proxy-url.js';
 import type {
   ConnectProperties,
   DisconnectProperties,
@@ -12,6 +12,34 @@ import type {
 export type QoS = 0 | 1 | 2;
 /** Wire values: 3 = MQTT 3.1, 4 = MQTT 3.1.1, 5 = MQTT 5. */
 export type ProtocolVersion = 3 | 4 | 5;
+
+export type TlsMinVersion = 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
+
+export interface TlsConfig {
+  caFile?: string;
+  caPath?: string;
+  /** Trust the system's CAs; without caFile/caPath they are the only trust. */
+  useOsCerts: boolean;
+  certFile?: string;
+  keyFile?: string;
+  /** mosquitto's --insecure: skip the host name check, still verify the chain. */
+  insecure: boolean;
+  minVersion?: TlsMinVersion;
+  alpn?: string;
+  ciphers?: string;
+  psk?: { key: Buffer; identity: string };
+}
+
+/** Everything about the way to the broker beyond host and port. Absent parts mean plain TCP. */
+export interface TransportConfig {
+  unixPath?: string;
+  bindAddress?: string;
+  noDelay: boolean;
+  proxy?: ProxyConfig;
+  tls?: TlsConfig;
+  /** Set for ws:// and wss://: the HTTP path of the WebSocket upgrade. */
+  websocketPath?: string;
+}
 
 export interface WillConfig {
   topic: string;

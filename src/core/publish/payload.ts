@@ -5,7 +5,7 @@ import { InputError } from '../errors.js';
 import { MAX_REMAINING_LENGTH } from '../wire/packet-size.js';
 
 /** The largest payload MQTT can carry in one PUBLISH (the remaining-length limit). */
-export const MAX_PAYLOAD_BYTES = MAX_REMAINING_LENGTH;
+const MAX_PAYLOAD_BYTES = MAX_REMAINING_LENGTH;
 
 async function readWhole(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];

@@ -38,12 +38,12 @@ export interface PublishRun {
 }
 
 /** The text of a lost connection while a message waits for its acknowledgement. */
-export function lostBeforeAcknowledged(topic: string): string {
+function lostBeforeAcknowledged(topic: string): string {
   return `connection lost before the broker acknowledged the message on '${topic}'`;
 }
 
 /** The text of an MQTT 5 PUBACK/PUBREC whose reason code (>= 128) refuses the message. */
-export function rejectedMessage(topic: string, code: number): string {
+function rejectedMessage(topic: string, code: number): string {
   return `the broker rejected the message on '${topic}': ${reasonText(code)} (reason code ${code})`;
 }
 
@@ -51,7 +51,7 @@ export function rejectedMessage(topic: string, code: number): string {
  * Publishes and resolves once the message is complete as its QoS requires: written (QoS 0),
  * PUBACK (QoS 1) or PUBCOMP (QoS 2). A lost connection or an MQTT 5 rejection rejects.
  */
-export function publishOne(client: SessionClient, topic: string, payload: Buffer, config: PublishConfig): Promise<void> {
+function publishOne(client: SessionClient, topic: string, payload: Buffer, config: PublishConfig): Promise<void> {
   return new Promise((resolve, reject) => {
     const onClose = (): void => reject(new ConnectionLostError(lostBeforeAcknowledged(topic)));
     client.once('close', onClose);
@@ -93,7 +93,7 @@ function sizerOf(run: PublishRun): PublishSizer {
 }
 
 /** Refuses, before connecting, a payload that cannot fit in one PUBLISH with its topic and header. */
-export function checkPayloadFits(payload: Buffer, run: PublishRun): void {
+function checkPayloadFits(payload: Buffer, run: PublishRun): void {
   const { maxPayload } = sizerOf(run);
   if (payload.length > maxPayload) {
     throw new InputError(`the message is ${payload.length} bytes; with its topic and header one MQTT packet can carry at most ${maxPayload}`);
@@ -101,7 +101,7 @@ export function checkPayloadFits(payload: Buffer, run: PublishRun): void {
 }
 
 /** Refuses a publish that the broker's CONNACK says it would not take (MQTT 5 limits). */
-export function checkBrokerLimits(connack: Pick<IConnackPacket, 'properties'>, run: PublishRun, payload: Buffer | undefined): void {
+function checkBrokerLimits(connack: Pick<IConnackPacket, 'properties'>, run: PublishRun, payload: Buffer | undefined): void {
   const problem = brokerLimitProblem(connack, run.publish);
   if (problem) throw new RejectedError(problem);
   const maxPacketBytes = connack.properties?.maximumPacketSize;
@@ -139,7 +139,7 @@ async function publishRepeated(client: SessionClient, run: PublishRun, payload: 
 }
 
 /** Most failed attempts before tspub -l gives up on a lost connection (1+2+4+8+16 s of waiting). */
-export const PUBLISH_RECONNECT_ATTEMPTS = 5;
+const PUBLISH_RECONNECT_ATTEMPTS = 5;
 
 /** The same client back on its kept session, with tssub's back-off; gives up after a while. */
 async function resumeWithBackoff(client: SessionClient, run: PublishRun): Promise<void> {

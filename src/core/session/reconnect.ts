@@ -1,14 +1,14 @@
 import { ConnackError, ConnectError, type TsmqttError } from '../errors.js';
 
 /** Retry after 1 s, doubling up to 30 s; a successful connection starts over at 1 s. */
-export const RECONNECT_FIRST_DELAY_MS = 1000;
-export const RECONNECT_MAX_DELAY_MS = 30_000;
+const RECONNECT_FIRST_DELAY_MS = 1000;
+const RECONNECT_MAX_DELAY_MS = 30_000;
 /**
  * An MQTT 3 broker hands the session to another client with the same id by closing our
  * connection without a word. A loss right after a reconnect that succeeded at once, this many
  * times in a row, is taken for such a fight (mosquitto_sub would fight forever).
  */
-export const TAKEOVER_LOSSES = 3;
+const TAKEOVER_LOSSES = 3;
 
 export class Reconnector {
   private delay = RECONNECT_FIRST_DELAY_MS;

@@ -22,7 +22,7 @@ export interface ReceivedMessage {
  * a promise: handed over once it resolves (not at all if it rejects), and nothing after it is
  * read until then.
  */
-export type Delivery = 'ack' | 'hold' | Promise<void>;
+type Delivery = 'ack' | 'hold' | Promise<void>;
 
 export interface GrantedSubscription {
   filter: string;
@@ -30,7 +30,7 @@ export interface GrantedSubscription {
   code: number;
 }
 
-export interface SubscribeHooks extends SessionHooks {
+interface SubscribeHooks extends SessionHooks {
   onConnected?: () => void;
   onSubscribed?: (granted: GrantedSubscription[]) => void;
   onUnsubscribed?: (filters: string[]) => void;
@@ -68,7 +68,7 @@ function toMessage(topic: string, payload: Buffer, packet: IPublishPacket): Rece
 }
 
 /** mosquitto's default in-flight window: -C below it caps the MQTT 5 receive maximum at -C. */
-export const DEFAULT_IN_FLIGHT = 20;
+const DEFAULT_IN_FLIGHT = 20;
 
 /**
  * With -C N under MQTT 5, the broker need not have more than N unacknowledged messages in flight

@@ -47,105 +47,159 @@ export interface SocksOptions {
   signal?: AbortSignal;
 }
 
-export function socksConnect(proxy: ProxyConfig, host: string, port: number, options: SocksOptions): Promise<net.Socket> {
-  const proxyAt = proxy.host.includes(':') ? `[${proxy.host}]:${proxy.port}` : `${proxy.host}:${proxy.port}`;
-  if (Buffer.byteLength(host) > 255) return Promise.reject(new ConnectError(`host name '${host}' is too long for SOCKS5`));
-  return new Promise((resolve, reject) => {
-    const socket = net.createConnection({
+/** Version 5, and the methods we offer: no authentication, and user/password when we have them. */
+function greeting(proxy: ProxyConfig): Buffer {
+  const methods = proxy.username !== undefined ? [0, 2] : [0];
+  return Buffer.from([5, methods.length, ...methods]);
+}
+
+function authRequest(proxy: ProxyConfig): Buffer {
+  const user = Buffer.from(proxy.username ?? '', 'utf8');
+  const pass = Buffer.from(proxy.password ?? '', 'utf8');
+  return Buffer.concat([Buffer.from([1, user.length]), user, Buffer.from([pass.length]), pass]);
+}
+
+function connectRequest(host: string, port: number): Buffer {
+  return Buffer.concat([Buffer.from([5, 1, 0]), addressBytes(host), Buffer.from([port >> 8, port & 0xff])]);
+}
+
+/** The length of the CONNECT reply, from its header: -1 for an address type RFC 1928 does not have. */
+function replyLength(reply: Buffer): number {
+  const atyp = reply[3]!;
+  const addrLength = atyp === 1 ? 4 : atyp === 4 ? 16 : atyp === 3 ? 1 + reply[4]! : -1;
+  return addrLength < 0 ? -1 : 4 + addrLength + 2;
+}
+
+const hostPort = (host: string, port: number): string => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
+
+/** One connection through the proxy, from TCP connect to the proxy's CONNECT reply. */
+class SocksHandshake {
+  private readonly socket: net.Socket;
+  private readonly proxyAt: string;
+  private readonly timer: NodeJS.Timeout;
+  private buffered = Buffer.alloc(0);
+  private step: 'method' | 'auth' | 'reply' = 'method';
+
+  constructor(
+    private readonly proxy: ProxyConfig,
+    private readonly host: string,
+    private readonly port: number,
+    private readonly options: SocksOptions,
+    private readonly resolve: (socket: net.Socket) => void,
+    private readonly reject: (error: Error) => void,
+  ) {
+    this.proxyAt = hostPort(proxy.host, proxy.port);
+    this.socket = net.createConnection({
       host: proxy.host,
       port: proxy.port,
       ...(options.localAddress ? { localAddress: options.localAddress } : {}),
       ...(options.noDelay ? { noDelay: true } : {}),
     });
-    let buffered = Buffer.alloc(0);
-    let step: 'method' | 'auth' | 'reply' = 'method';
-    const timer = setTimeout(() => fail(new ConnectError(`no answer from the SOCKS proxy at ${proxyAt} within ${options.timeoutMs / 1000} s`)), options.timeoutMs);
+    this.timer = setTimeout(
+      () => this.fail(`no answer from the SOCKS proxy at ${this.proxyAt} within ${options.timeoutMs / 1000} s`),
+      options.timeoutMs,
+    );
+    this.socket.on('data', this.onData);
+    this.socket.on('error', this.onError);
+    this.socket.on('close', this.onClose);
+    this.socket.once('connect', () => this.socket.write(greeting(proxy)));
+    if (options.signal?.aborted) this.onAbort();
+    else options.signal?.addEventListener('abort', this.onAbort, { once: true });
+  }
 
-    const cleanup = (): void => {
-      clearTimeout(timer);
-      socket.removeListener('data', onData);
-      socket.removeListener('error', onError);
-      socket.removeListener('close', onClose);
-      options.signal?.removeEventListener('abort', onAbort);
-    };
-    const fail = (error: Error): void => {
-      cleanup();
-      socket.destroy();
-      reject(error);
-    };
-    const onError = (err: NodeJS.ErrnoException): void => {
-      if (err.code === 'ECONNREFUSED') fail(new ConnectError(`connection refused by the SOCKS proxy at ${proxyAt}: is it running?`));
-      else if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') fail(new ConnectError(`cannot resolve the SOCKS proxy host '${proxy.host}'`));
-      else fail(new ConnectError(`SOCKS proxy at ${proxyAt}: ${err.message}`));
-    };
-    const onClose = (): void => fail(new ConnectError(`the SOCKS proxy at ${proxyAt} closed the connection during its handshake`));
-    const onAbort = (): void => fail(new InterruptedError(options.signal!.reason as NodeJS.Signals));
+  private cleanup(): void {
+    clearTimeout(this.timer);
+    this.socket.removeListener('data', this.onData);
+    this.socket.removeListener('error', this.onError);
+    this.socket.removeListener('close', this.onClose);
+    this.options.signal?.removeEventListener('abort', this.onAbort);
+  }
 
-    const sendRequest = (): void => {
-      const target = addressBytes(host);
-      socket.write(Buffer.concat([Buffer.from([5, 1, 0]), target, Buffer.from([port >> 8, port & 0xff])]));
-      step = 'reply';
-    };
-    const onData = (chunk: Buffer): void => {
-      buffered = Buffer.concat([buffered, chunk]);
-      if (step === 'method') {
-        if (buffered.length < 2) return;
-        const method = buffered[1]!;
-        buffered = buffered.subarray(2);
-        if (method === 0) sendRequest();
-        else if (method === 2 && proxy.username !== undefined) {
-          const user = Buffer.from(proxy.username, 'utf8');
-          const pass = Buffer.from(proxy.password ?? '', 'utf8');
-          socket.write(Buffer.concat([Buffer.from([1, user.length]), user, Buffer.from([pass.length]), pass]));
-          step = 'auth';
-        } else {
-          fail(new ConnectError(`the SOCKS proxy at ${proxyAt} wants an authentication method we do not offer${proxy.username === undefined ? ' (give a user and password in the proxy URL?)' : ''}`));
-          return;
-        }
-      }
-      if (step === 'auth') {
-        if (buffered.length < 2) return;
-        const status = buffered[1]!;
-        buffered = buffered.subarray(2);
-        if (status !== 0) {
-          fail(new ConnectError(`the SOCKS proxy at ${proxyAt} refused the user name or password`));
-          return;
-        }
-        sendRequest();
-      }
-      if (step === 'reply') {
-        if (buffered.length < 5) return;
-        const atyp = buffered[3]!;
-        const addrLength = atyp === 1 ? 4 : atyp === 4 ? 16 : atyp === 3 ? 1 + buffered[4]! : -1;
-        if (addrLength < 0) {
-          fail(new ConnectError(`the SOCKS proxy at ${proxyAt} sent a malformed reply`));
-          return;
-        }
-        const total = 4 + addrLength + 2;
-        if (buffered.length < total) return;
-        const rep = buffered[1]!;
-        if (rep !== 0) {
-          const target = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-          fail(new ConnectError(`the SOCKS proxy at ${proxyAt} could not connect to ${target}: ${REPLIES[rep] ?? `reply code ${rep}`}`));
-          return;
-        }
-        const rest = buffered.subarray(total);
-        cleanup();
-        // Whatever the broker already sent belongs to the MQTT stream.
-        socket.pause();
-        if (rest.length > 0) socket.unshift(rest);
-        resolve(socket);
-      }
-    };
+  private fail(error: Error | string): void {
+    this.cleanup();
+    this.socket.destroy();
+    this.reject(typeof error === 'string' ? new ConnectError(error) : error);
+  }
 
-    socket.on('data', onData);
-    socket.on('error', onError);
-    socket.on('close', onClose);
-    socket.once('connect', () => {
-      const methods = proxy.username !== undefined ? [0, 2] : [0];
-      socket.write(Buffer.from([5, methods.length, ...methods]));
-    });
-    if (options.signal?.aborted) onAbort();
-    else options.signal?.addEventListener('abort', onAbort, { once: true });
+  private readonly onError = (err: NodeJS.ErrnoException): void => {
+    if (err.code === 'ECONNREFUSED') this.fail(`connection refused by the SOCKS proxy at ${this.proxyAt}: is it running?`);
+    else if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') this.fail(`cannot resolve the SOCKS proxy host '${this.proxy.host}'`);
+    else this.fail(`SOCKS proxy at ${this.proxyAt}: ${err.message}`);
+  };
+
+  private readonly onClose = (): void => this.fail(`the SOCKS proxy at ${this.proxyAt} closed the connection during its handshake`);
+
+  private readonly onAbort = (): void => this.fail(new InterruptedError(this.options.signal!.reason as NodeJS.Signals));
+
+  /** One answer may complete several steps, and bring the broker's first bytes along. */
+  private readonly onData = (chunk: Buffer): void => {
+    this.buffered = Buffer.concat([this.buffered, chunk]);
+    if (this.step === 'method' && !this.readMethod()) return;
+    if (this.step === 'auth' && !this.readAuth()) return;
+    if (this.step === 'reply') this.readReply();
+  };
+
+  private sendRequest(): void {
+    this.socket.write(connectRequest(this.host, this.port));
+    this.step = 'reply';
+  }
+
+  /** The proxy's choice of authentication method. False: wait for more, or failed. */
+  private readMethod(): boolean {
+    if (this.buffered.length < 2) return false;
+    const method = this.buffered[1]!;
+    this.buffered = this.buffered.subarray(2);
+    if (method === 0) this.sendRequest();
+    else if (method === 2 && this.proxy.username !== undefined) {
+      this.socket.write(authRequest(this.proxy));
+      this.step = 'auth';
+    } else {
+      const hint = this.proxy.username === undefined ? ' (give a user and password in the proxy URL?)' : '';
+      this.fail(`the SOCKS proxy at ${this.proxyAt} wants an authentication method we do not offer${hint}`);
+      return false;
+    }
+    return true;
+  }
+
+  /** The user/password verdict (RFC 1929). False: wait for more, or failed. */
+  private readAuth(): boolean {
+    if (this.buffered.length < 2) return false;
+    const status = this.buffered[1]!;
+    this.buffered = this.buffered.subarray(2);
+    if (status !== 0) {
+      this.fail(`the SOCKS proxy at ${this.proxyAt} refused the user name or password`);
+      return false;
+    }
+    this.sendRequest();
+    return true;
+  }
+
+  private readReply(): void {
+    if (this.buffered.length < 5) return;
+    const total = replyLength(this.buffered);
+    if (total < 0) {
+      this.fail(`the SOCKS proxy at ${this.proxyAt} sent a malformed reply`);
+      return;
+    }
+    if (this.buffered.length < total) return;
+    const rep = this.buffered[1]!;
+    if (rep !== 0) {
+      const why = REPLIES[rep] ?? `reply code ${rep}`;
+      this.fail(`the SOCKS proxy at ${this.proxyAt} could not connect to ${hostPort(this.host, this.port)}: ${why}`);
+      return;
+    }
+    const rest = this.buffered.subarray(total);
+    this.cleanup();
+    // Whatever the broker already sent belongs to the MQTT stream.
+    this.socket.pause();
+    if (rest.length > 0) this.socket.unshift(rest);
+    this.resolve(this.socket);
+  }
+}
+
+export function socksConnect(proxy: ProxyConfig, host: string, port: number, options: SocksOptions): Promise<net.Socket> {
+  if (Buffer.byteLength(host) > 255) return Promise.reject(new ConnectError(`host name '${host}' is too long for SOCKS5`));
+  return new Promise((resolve, reject) => {
+    new SocksHandshake(proxy, host, port, options, resolve, reject);
   });
 }

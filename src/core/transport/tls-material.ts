@@ -3,7 +3,7 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as TlsModule from 'node:tls';
 import { InputError, UsageError } from '../errors.js';
-import type { TlsConfig } from '../config/transport-config.js';
+import type { TlsConfig } from '../config/types.js';
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
