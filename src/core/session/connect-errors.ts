@@ -53,6 +53,11 @@ export function connectFailure(err: Error & { code?: unknown }, config: Connecti
       `no answer to CONNECT from ${where} within ${config.connectTimeoutMs / 1000} s: is it an MQTT broker?`,
     );
   }
+  if (err.code === undefined) {
+    // No system error code: MQTT.js's parser refused what came back (an HTTP server, a TLS port).
+    const tlsHint = config.transport?.tls ? '' : ', or does it expect TLS (--cafile, --tls-use-os-certs)';
+    return new ConnectError(`${where} answered CONNECT with something that is not MQTT (${err.message}): is it an MQTT broker${tlsHint}?`);
+  }
   return new ConnectError(`cannot connect to ${where}: ${err.message}`);
 }
 
