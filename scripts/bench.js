@@ -4,7 +4,7 @@
 // Plain Node (no TypeScript); runs the built bin/ (npm run bench builds first).
 //
 //   node scripts/bench.js [--quick] [--runs N] [--warmup N] [--lines N] [--count N] [--stream N]
-//                         [--repeat N] [--no-hyperfine] [--keep-env] [--json FILE]
+//                         [--repeat N] [--no-hyperfine] [--keep-env] [--node PATH] [--json FILE]
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -24,18 +24,18 @@ import { cleanUp, has, openWorkspace, runTimed } from './bench/processes.js';
 import { machine, report } from './bench/report.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const NODE = process.execPath;
 const TSPUB = join(root, 'bin', 'tspub.js');
 const TSSUB = join(root, 'bin', 'tssub.js');
 const RAW_PUBLISH = join(root, 'scripts', 'bench', 'raw-publish.cjs');
-const RAW_HANDLE_PUBLISH = join(root, 'scripts', 'bench', 'raw-handle-publish.cjs');
+const MQTTJS_CLI = join(root, 'node_modules', 'mqtt', 'build', 'bin', 'mqtt.js');
 
 async function main() {
   const options = parseOptions(process.argv.slice(2));
+  const NODE = options.node;
   for (const tool of ['mosquitto', 'mosquitto_pub', 'mosquitto_sub']) {
     if (!has(tool)) fail(`${tool} is not installed (Debian/Ubuntu: apt-get install -y mosquitto mosquitto-clients)`);
   }
-  if (!existsSync(join(root, 'dist', 'tspub.cjs'))) fail('dist/ is missing: run npm run build (npm run bench does)');
+  if (!existsSync(join(root, 'dist', 'main.js'))) fail('dist/ is missing: run npm run build (npm run bench does)');
 
   const { dir, timeBinary } = openWorkspace();
   const env = { ...process.env };
@@ -49,7 +49,7 @@ async function main() {
     }
   }
 
-  const info = machine();
+  const info = machine(NODE);
   const loadBefore = os.loadavg();
   process.stderr.write(`bench: ${info.cpu}, ${info.cores} cores, Node ${info.node}, mosquitto ${info.mosquitto}\n`);
   const broker = await startBroker();
@@ -65,10 +65,10 @@ async function main() {
     { name: "node -e ''", argv: [NODE, '-e', ''] },
     { name: 'mosquitto_pub -t x -m 1', argv: ['mosquitto_pub', ...target, '-t', 'x', '-m', '1'] },
     { name: 'mosquitto_pub -t x -m 1 -q 1', argv: ['mosquitto_pub', ...target, '-t', 'x', '-m', '1', '-q', '1'] },
-    // The floors: a socket and the exchange, nothing else, over net.Socket and over libuv's TCP
-    // handle, which tspub's quick path uses (see the files).
+    // The floor of any Node.js publisher: a socket and the exchange, nothing else.
     { name: 'raw Node.js socket publish -q 1', argv: [NODE, RAW_PUBLISH, '-p', port, '-t', 'x', '-m', '1', '-q', '1'] },
-    { name: 'raw TCP handle publish -q 1', argv: [NODE, RAW_HANDLE_PUBLISH, '-p', port, '-t', 'x', '-m', '1', '-q', '1'] },
+    // MQTT.js's own command-line client, a peer.
+    { name: 'mqtt pub -t x -m 1 (MQTT.js CLI)', argv: [NODE, MQTTJS_CLI, 'pub', ...target, '-t', 'x', '-m', '1'] },
     { name: 'tspub -t x -m 1', argv: [NODE, TSPUB, ...target, '-t', 'x', '-m', '1'] },
     { name: 'tspub -t x -m 1 -q 1', argv: [NODE, TSPUB, ...target, '-t', 'x', '-m', '1', '-q', '1'] },
     { name: 'tspub --help', argv: [NODE, TSPUB, '--help'] },

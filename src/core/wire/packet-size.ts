@@ -2,6 +2,11 @@ import mqttPacket from 'mqtt-packet';
 import type { PublishProperties } from '../config/properties.js';
 import type { ProtocolVersion, QoS } from '../config/types.js';
 
+// mqtt-packet's documented switch, the one MQTT.js sets for writeCache: false. Set here too, since
+// a size is measured before the client exists: else the first encoding builds a cache of 65,536
+// two-byte buffers (~30 MB of heap, and a garbage collection) that a command-line run never needs.
+mqttPacket.writeToStream.cacheNumbers = false;
+
 /** The most a remaining length can say (MQTT's variable byte integer, four bytes). */
 export const MAX_REMAINING_LENGTH = 268_435_455;
 
