@@ -61,6 +61,13 @@ export class RejectedError extends TsmqttError {
   }
 }
 
+/** The broker broke the protocol in a way the run cannot paper over. 2 is mosquitto's MOSQ_ERR_PROTOCOL. */
+export class ProtocolError extends TsmqttError {
+  constructor(message: string) {
+    super(message, 2);
+  }
+}
+
 /** tssub -W: no completion within the given time. 27 is mosquitto's MOSQ_ERR_TIMEOUT. */
 export class TimeoutError extends TsmqttError {
   constructor(message: string) {

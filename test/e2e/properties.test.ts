@@ -87,6 +87,23 @@ describe('-D publish: what mosquitto_sub -V 5 -F sees, as from mosquitto_pub', {
   });
 });
 
+describe('-D publish topic-alias: the topic goes once, then the alias alone (as mosquitto_pub)', { skip }, () => {
+  for (const [name, args, input] of [
+    ['--repeat 3', ['-m', 'x', '--repeat', '3'], undefined],
+    ['-l -q 1', ['-l', '-q', '1'], 'a\nb\nc\n'],
+  ] as const) {
+    test(name, async () => {
+      tap.clear();
+      const sub = await subscriber(broker, 'mosquitto_sub', ['-t', 'alias/t', '-C', '3', '-W', '10', '-v']);
+      const pub = await run('tspub', [...viaTap(), '-t', 'alias/t', '-D', 'publish', 'topic-alias', '2', ...args], input ? { input } : {});
+      assert.equal(pub.code, 0, pub.stderr);
+      const sent = tap.sent<mqttPacket.IPublishPacket>('client', 'publish');
+      assert.deepEqual(sent.map((p) => [p.topic, p.properties?.topicAlias]), [['alias/t', 2], ['', 2], ['', 2]]);
+      assert.equal((await sub.done).stdout.toString().split('\n').filter((l) => l.startsWith('alias/t ')).length, 3);
+    });
+  }
+});
+
 describe('-D will: the will carries its properties when the broker publishes it', { skip }, () => {
   const WILL = [
     '--will-topic', 'will/props', '--will-payload', 'gone',

@@ -6,6 +6,7 @@ import { reasonText } from '../session/reason-codes.js';
 import type { SessionClient } from '../session/session.js';
 import type { PublishSizer } from '../wire/packet-size.js';
 import { LineReader } from './lines.js';
+import { publishOptions } from './publish-options.js';
 
 /** Live counters of a -l run, read by whoever shows progress. */
 export interface StreamProgress {
@@ -55,7 +56,7 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
 class LineStream {
   private client: SessionClient;
   private readonly reader: LineReader;
-  private readonly publishOptions: IClientPublishOptions;
+  private publishOptions: IClientPublishOptions;
   /** QoS 0: one publish waiting for 'drain' means the socket is full. */
   private readonly window: number;
   private pending = 0;
@@ -74,7 +75,7 @@ class LineStream {
     this.client = options.client;
     const { publish } = options;
     this.window = publish.qos === 0 ? 1 : options.window;
-    this.publishOptions = { qos: publish.qos, retain: publish.retain, ...(publish.properties ? { properties: publish.properties } : {}) };
+    this.publishOptions = publishOptions(publish, true);
     const maxLineBytes = options.sizer.maxPayload;
     this.reader = new LineReader(
       maxLineBytes,
@@ -143,6 +144,7 @@ class LineStream {
       progress.sent++;
       const line = this.lineCount;
       this.client.publish(publish.topic, source.subarray(start, end), this.publishOptions, (err) => this.published(line, err ?? undefined));
+      if (line === 1) this.publishOptions = publishOptions(publish, false);
     }
   }
 

@@ -18,6 +18,8 @@ import {
 import { PublishSizer } from '../wire/packet-size.js';
 import { streamLines, type StreamProgress } from './line-stream.js';
 import { loadPayload } from './payload.js';
+import { publishOptions } from './publish-options.js';
+import { downgradeError, watchQos2Downgrades } from './qos2-downgrade.js';
 
 export interface PublishHooks extends SessionHooks {
   /** -l has started: `progress` is updated live until runPublish settles. */
@@ -51,12 +53,10 @@ function rejectedMessage(topic: string, code: number): string {
  * Publishes and resolves once the message is complete as its QoS requires: written (QoS 0),
  * PUBACK (QoS 1) or PUBCOMP (QoS 2). A lost connection or an MQTT 5 rejection rejects.
  */
-function publishOne(client: SessionClient, topic: string, payload: Buffer, config: PublishConfig): Promise<void> {
+function publishOne(client: SessionClient, topic: string, payload: Buffer, options: IClientPublishOptions): Promise<void> {
   return new Promise((resolve, reject) => {
     const onClose = (): void => reject(new ConnectionLostError(lostBeforeAcknowledged(topic)));
     client.once('close', onClose);
-    const options: IClientPublishOptions = { qos: config.qos, retain: config.retain };
-    if (config.properties) options.properties = config.properties;
     client.publish(topic, payload, options, (err) => {
       client.removeListener('close', onClose);
       if (!err) {
@@ -131,7 +131,7 @@ async function publishRepeated(client: SessionClient, run: PublishRun, payload: 
   try {
     for (let i = 0; i < publish.repeat; i++) {
       if (i > 0 && publish.repeatDelayMs > 0) await Promise.race([sleep(publish.repeatDelayMs), interrupted]);
-      await Promise.race([publishOne(client, publish.topic, payload, publish), interrupted]);
+      await Promise.race([publishOne(client, publish.topic, payload, publishOptions(publish, i === 0)), interrupted]);
     }
   } finally {
     release();
@@ -201,17 +201,20 @@ export async function runPublish(run: PublishRun): Promise<void> {
   // A socket error after CONNACK (ECONNRESET ...) is followed by 'close', which is what the
   // publishing code reports, with what was left unacknowledged.
   client.on('error', () => {});
+  const downgrades = run.publish.qos === 2 ? watchQos2Downgrades(client) : () => 0;
   try {
     checkBrokerLimits(connack, run, payload);
     if (payload === undefined) {
       watchPings(client);
       await publishLines(client, connack, run);
-      return;
+    } else {
+      await publishRepeated(client, run, payload);
+      await closeSession(client, run.connection.disconnectProperties);
     }
-    await publishRepeated(client, run, payload);
   } catch (err) {
     client.end(true);
     throw err;
   }
-  await closeSession(client, run.connection.disconnectProperties);
+  const downgraded = downgradeError(downgrades(), run.publish.topic);
+  if (downgraded) throw downgraded;
 }

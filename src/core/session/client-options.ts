@@ -23,6 +23,9 @@ export function toClientOptions(config: ConnectionConfig): IClientOptions {
     reschedulePings: false,
     // MQTT.js traces every step through its logger; -d has its own per-packet lines.
     log: () => {},
+    // Once a topic has an alias (-D publish topic-alias N), later messages send the alias alone,
+    // as mosquitto_pub does: that is what an alias is for.
+    autoUseTopicAlias: true,
   };
   if (config.username !== undefined) options.username = config.username;
   if (config.password !== undefined) options.password = config.password;

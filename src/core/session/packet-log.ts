@@ -17,7 +17,7 @@ export function describePacket(direction: 'sending' | 'received', packet: Packet
     case 'connack':
       return `${who} CONNACK (${packet.reasonCode ?? packet.returnCode ?? 0})`;
     case 'publish':
-      return `${who} PUBLISH (d${packet.dup ? 1 : 0}, q${packet.qos}, r${packet.retain ? 1 : 0}, m${packet.messageId ?? 0}, '${packet.topic}', ... (${payloadLength(packet.payload)} bytes))`;
+      return `${who} PUBLISH (d${packet.dup ? 1 : 0}, q${packet.qos}, r${packet.retain ? 1 : 0}, m${packet.messageId ?? 0}, '${packet.topic === '' ? '(null)' : packet.topic}', ... (${payloadLength(packet.payload)} bytes))`;
     case 'puback':
     case 'pubrec':
     case 'pubrel':
