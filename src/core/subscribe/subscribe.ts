@@ -110,6 +110,379 @@ function keepAliveWhileHeld(client: SessionClient, keepaliveSec: number): () => 
 const NOT_HANDLED = new Error('message not handled: the run is ending');
 
 /**
+ * One run of runSubscribe, across every connection it makes: -C, --retained-only and the clears of
+ * --remove-retained are counted for the run, not per connection.
+ */
+class Subscription {
+  private readonly connection: ConnectionConfig;
+  private readonly subscribe: SubscribeConfig;
+  private readonly hooks: SubscribeHooks;
+  private readonly stop = new AbortController();
+  private client: SessionClient | undefined;
+  /** CONNACK has been processed and openSession has handed the session over. */
+  private connected = false;
+  /** The run is over: no more messages are handled; clears and DISCONNECT are under way. */
+  private closing = false;
+  private settled = false;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly clearsPending = new Set<string>();
+  private readonly clearsFailed: string[] = [];
+  private clearsDone: (() => void) | undefined;
+  /** Bumped when the connection is lost, so late answers to older clears are ignored. */
+  private clearsGeneration = 0;
+  // Shared by every connection of the run, so -C and --retained-only count across reconnects.
+  private readonly gate: MessageGate;
+  /** A message ended the run (-C reached, --retained-only saw a live one): no more are handled. */
+  private doneTaking = false;
+  private readonly endings = new WeakMap<SessionClient, Ending>();
+  private readonly reconnector = new Reconnector();
+  private retryTimer: NodeJS.Timeout | undefined;
+  /** A new session is being sought; finish() must stop that. */
+  private reconnecting = false;
+
+  constructor(
+    run: SubscribeRun,
+    private readonly resolve: () => void,
+    private readonly reject: (error: TsmqttError) => void,
+  ) {
+    this.subscribe = run.subscribe;
+    this.hooks = run.hooks;
+    this.connection = capReceiveMaximum(run.connection, run.subscribe);
+    run.signal?.addEventListener('abort', () => this.stop.abort(run.signal!.reason), { once: true });
+    this.gate = new MessageGate(run.subscribe);
+  }
+
+  start(): void {
+    this.startTimeout();
+    openSession(this.connection, this.hooks, this.stop.signal, (c) => this.prepare(c)).then(
+      (session) => this.onSession(session),
+      (err: TsmqttError) => this.settle(err),
+    );
+  }
+
+  private settle(error?: TsmqttError): void {
+    if (this.settled) return;
+    this.settled = true;
+    if (this.timer) clearTimeout(this.timer);
+    if (error) this.reject(error);
+    else this.resolve();
+  }
+
+  private clearFailure(): TsmqttError | undefined {
+    const failed = [...this.clearsFailed, ...this.clearsPending];
+    if (failed.length === 0) return undefined;
+    const list = failed.map((t) => `'${t}'`).join(', ');
+    return new RejectedError(`could not clear ${failed.length} retained message(s): ${list}`);
+  }
+
+  /** Ends the run: waits for --remove-retained's acknowledgements, then disconnects. */
+  private finish(error?: TsmqttError): void {
+    if (this.closing) return;
+    this.closing = true;
+    this.stopReconnecting();
+    const c = this.client;
+    if (!c) {
+      this.settle(error);
+      return;
+    }
+    const cleared = new Promise<void>((r) => {
+      this.clearsDone = r;
+      if (this.clearsPending.size === 0 || !c.connected) r();
+    });
+    cleared
+      .then(() => (c.connected ? closeSession(c, this.connection.disconnectProperties) : Promise.resolve(void c.end(true))))
+      .then(
+        () => this.settle(error ?? this.clearFailure()),
+        () => this.settle(error ?? this.clearFailure()),
+      );
+  }
+
+  private startTimeout(): void {
+    const seconds = this.subscribe.timeoutSec;
+    if (seconds === undefined) return;
+    this.timer = setTimeout(() => {
+      const error = new TimeoutError(`timed out after ${seconds} s`);
+      if (!this.connected) {
+        // Still connecting: abort the attempt, which rejects openSession.
+        this.stop.abort('timeout');
+        this.settle(error);
+      } else if (this.closing) {
+        // Acknowledgements of cleared retained messages never came: give up on them.
+        this.client?.end(true);
+        this.settle(error);
+      } else this.finish(error);
+    }, seconds * 1000);
+  }
+
+  private clearRetained(c: SessionClient, topic: string): void {
+    this.clearsPending.add(topic);
+    const generation = this.clearsGeneration;
+    c.publish(topic, Buffer.alloc(0), { qos: 1, retain: true }, (err) => {
+      if (generation !== this.clearsGeneration) return;
+      this.clearsPending.delete(topic);
+      if (err) {
+        this.clearsFailed.push(topic);
+        const code = (err as Error & { code?: unknown }).code;
+        const why = typeof code === 'number' && code >= 128 ? `${reasonText(code)} (reason code ${code})` : err.message;
+        this.hooks.onWarning?.(`could not clear the retained message on '${topic}': ${why}`);
+      }
+      if (this.clearsPending.size === 0) this.clearsDone?.();
+    });
+  }
+
+  private subscribeAll(c: SessionClient): void {
+    const { filters, unsubscribe } = this.subscribe;
+    const failed = this.watchAcknowledgements(c);
+    if (filters.length > 0) {
+      const options = subscriptionOptions(this.subscribe, this.connection.protocolVersion);
+      c.subscribe(
+        Object.fromEntries(filters.map((f) => [f, { ...options }])),
+        this.subscribe.properties ? { properties: this.subscribe.properties } : {},
+        failed('subscribing'),
+      );
+    }
+    // After the SUBSCRIBE, in the same order mosquitto_sub sends them, on every CONNACK.
+    if (unsubscribe.length > 0) {
+      c.unsubscribe(
+        unsubscribe,
+        this.subscribe.unsubscribeProperties ? { properties: this.subscribe.unsubscribeProperties } : {},
+        failed('unsubscribing'),
+      );
+    }
+  }
+
+  /**
+   * Takes the SUBACK and UNSUBACK of this connection's requests; returns the MQTT.js callback for
+   * a request, which reports only what never came back as a packet.
+   *
+   * The acknowledgements are taken as MQTT.js reads them, not from its callbacks: the SUBSCRIBE
+   * callback runs a promise later, after the retained messages that follow the SUBACK in the same
+   * read, which -E must not print (mosquitto_sub does not) and the spinner must not see before
+   * "subscribed".
+   */
+  private watchAcknowledgements(c: SessionClient): (what: string) => (err: Error | null | undefined) => void {
+    const { filters, unsubscribe } = this.subscribe;
+    // -E waits for every acknowledgement; with only -U there is nothing to wait for after them.
+    let outstanding = (filters.length > 0 ? 1 : 0) + (unsubscribe.length > 0 ? 1 : 0);
+    const acknowledged = (): void => {
+      outstanding--;
+      if (outstanding === 0 && (this.subscribe.exitAfterSubscribe || filters.length === 0)) this.finish();
+    };
+    let subscribeId: number | undefined;
+    let unsubscribeId: number | undefined;
+    c.on('packetsend', (packet: Packet) => {
+      if (packet.cmd === 'subscribe') subscribeId = packet.messageId;
+      else if (packet.cmd === 'unsubscribe') unsubscribeId = packet.messageId;
+    });
+    c.on('packetreceive', (packet: Packet) => {
+      if (this.closing) return;
+      if (packet.cmd === 'suback' && packet.messageId === subscribeId) {
+        if (this.onSuback(packet.granted as number[])) acknowledged();
+      } else if (packet.cmd === 'unsuback' && packet.messageId === unsubscribeId) {
+        this.onUnsuback(packet.granted ?? []);
+        acknowledged();
+      }
+    });
+    return (what) => (err) => {
+      // MQTT.js reports refusals in the SUBACK as errors too; those were handled from the packet.
+      if (!err || this.closing || (what === 'subscribing' ? subscribeId : unsubscribeId) !== undefined) return;
+      this.finish(new RejectedError(`${what} failed: ${err.message}`));
+    };
+  }
+
+  /** False when the broker refused every subscription, which ends the run. */
+  private onSuback(codes: readonly number[]): boolean {
+    const results: GrantedSubscription[] = this.subscribe.filters.map((filter, i) => ({ filter, code: codes[i] ?? 128 }));
+    const denied = results.filter((g) => g.code >= 128);
+    if (denied.length === results.length) {
+      this.finish(new RejectedError(`the broker refused every subscription: ${describeDenied(denied)}`));
+      return false;
+    }
+    if (denied.length > 0) this.hooks.onWarning?.(`the broker refused some subscriptions: ${describeDenied(denied)}`);
+    this.hooks.onSubscribed?.(results);
+    return true;
+  }
+
+  private onUnsuback(codes: readonly number[]): void {
+    const { unsubscribe } = this.subscribe;
+    const refused = unsubscribe.map((filter, i) => ({ filter, code: codes[i] ?? 0 })).filter((u) => u.code >= 128);
+    if (refused.length > 0) this.hooks.onWarning?.(`the broker refused to unsubscribe: ${describeDenied(refused)}`);
+    this.hooks.onUnsubscribed?.(unsubscribe);
+  }
+
+  /** Judges and prints one message; says what becomes of its acknowledgement. */
+  private take(c: SessionClient, message: ReceivedMessage): Delivery {
+    if (this.closing || this.doneTaking) return 'hold';
+    const verdict = this.gate.judge(message);
+    if (verdict.stop) {
+      this.doneTaking = true;
+      return 'hold';
+    }
+    if (verdict.clear) this.clearRetained(c, message.topic);
+    if (verdict.last) this.doneTaking = true;
+    return (verdict.print ? this.hooks.onMessage(message) : undefined) ?? 'ack';
+  }
+
+  /** After take(): the output is out and the acknowledgements written; end the run if it said so. */
+  private afterTake(): void {
+    if (this.doneTaking) this.finish();
+  }
+
+  private listen(c: SessionClient): void {
+    // MQTT.js emits 'message' and then asks handleMessage (onMessage here) whether to acknowledge,
+    // and reads no further packet until it is answered: that is the back-pressure valve.
+    let next: Delivery = 'ack';
+    c.on('message', (topic, payload, packet) => {
+      next = this.take(c, toMessage(topic, payload, packet));
+    });
+    c.onMessage = (_packet, callback) => {
+      const what = next;
+      next = 'ack';
+      this.deliver(c, what, callback);
+    };
+  }
+
+  /** Acknowledges (callback()) once the message is written, or leaves it unacknowledged. */
+  private deliver(c: SessionClient, what: Delivery, callback: (error?: Error) => void): void {
+    if (what === 'hold') {
+      callback(NOT_HANDLED);
+      this.afterTake();
+      return;
+    }
+    const handled = (): void => {
+      callback();
+      // After the callback, so the acknowledgement is written before the DISCONNECT.
+      this.afterTake();
+    };
+    const printed = what === 'ack' ? this.hooks.flush?.() : what.then(() => this.hooks.flush?.());
+    if (!printed) {
+      handled();
+      return;
+    }
+    const release = keepAliveWhileHeld(c, this.connection.keepalive);
+    printed.then(
+      () => {
+        release();
+        handled();
+      },
+      (e: Error) => {
+        release();
+        callback(e);
+      },
+    );
+  }
+
+  /**
+   * Readies a client before it connects: messages of a kept session may arrive (and end the run)
+   * before openSession resolves, so the client is known from the start.
+   */
+  private prepare(c: SessionClient): void {
+    this.client = c;
+    const ending: Ending = {};
+    this.endings.set(c, ending);
+    // A DISCONNECT may come in the same read as CONNACK, before the session is handed over.
+    c.on('disconnect', (packet: IDisconnectPacket) => {
+      ending.disconnect = packet;
+      // The broker is done with this connection (MQTT 5 §3.14.4), whether or not it closes it;
+      // later, so that the close is seen by the listener the handed-over session gets.
+      setImmediate(() => c.end(true));
+    });
+    this.listen(c);
+  }
+
+  private onSession({ client: c, connack }: Session): void {
+    const again = this.connected;
+    this.connected = true;
+    this.reconnecting = false;
+    if (this.settled) {
+      c.end(true);
+      return;
+    }
+    const ending = this.endings.get(c) ?? {};
+    // Once the run is closing, a reset while the socket goes down is no news to the user.
+    c.on('error', (err) => {
+      if (err.message === 'Keepalive timeout') ending.keepalive = true;
+      else if (!this.closing) this.hooks.onWarning?.(err.message);
+    });
+    c.once('close', () => {
+      if (this.closing) this.clearsDone?.();
+      else this.lost(ending);
+    });
+    if (this.closing || ending.disconnect) return;
+    if (again) {
+      this.resumed(c, connack.sessionPresent);
+      return;
+    }
+    this.hooks.onConnected?.();
+    if (this.stop.signal.aborted) {
+      this.finish();
+      return;
+    }
+    this.stop.signal.addEventListener('abort', () => this.finish(), { once: true });
+    this.subscribeAll(c);
+  }
+
+  /** A reconnect succeeded: a session the broker did not keep has no subscriptions. */
+  private resumed(c: SessionClient, kept: boolean): void {
+    const subscribing = this.subscribe.filters.length > 0 ? ', subscribing again' : '';
+    this.hooks.onWarning?.(`reconnected to ${endpoint(this.connection)}${kept ? ': the broker kept the session' : subscribing}`);
+    if (!kept) this.subscribeAll(c);
+  }
+
+  /** The connection went away while the run was still on: reconnect, or end the run. */
+  private lost(ending: Ending): void {
+    // Clears sent on the old connection are forgotten: a resubscription brings the retained
+    // messages (and their clears) again.
+    this.clearsGeneration++;
+    this.clearsPending.clear();
+    const why = lossReason(ending, this.connection);
+    const where = endpoint(this.connection);
+    if (why.final || !this.subscribe.reconnect) {
+      this.finish(new ConnectionLostError(`connection to ${where} lost: ${why.text}`));
+      return;
+    }
+    const fight = this.reconnector.lost(this.connection.clientId);
+    // Without -i the broker gives each connection an id of its own: nobody to fight with.
+    if (fight && this.connection.clientId !== '') {
+      this.finish(new ConnectionLostError(`connection to ${where} lost: ${why.text}; ${fight}`));
+      return;
+    }
+    this.hooks.onWarning?.(`connection to ${where} lost: ${why.text}; reconnecting in ${this.reconnector.delaySec()} s`);
+    this.retry();
+  }
+
+  private retry(): void {
+    this.reconnecting = true;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      if (this.closing) return;
+      this.reconnector.attempted();
+      openSession(this.connection, this.hooks, this.stop.signal, (c) => this.prepare(c)).then(
+        (session) => this.onSession(session),
+        (err: TsmqttError) => this.retryFailed(err),
+      );
+    }, this.reconnector.delayMs());
+  }
+
+  private retryFailed(err: TsmqttError): void {
+    if (this.closing) return;
+    if (!retryable(err)) {
+      this.settle(err);
+      return;
+    }
+    this.reconnector.failed();
+    this.hooks.onWarning?.(`reconnecting failed: ${err.message}; trying again in ${this.reconnector.delaySec()} s`);
+    this.retry();
+  }
+
+  private stopReconnecting(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    if (this.reconnecting) this.stop.abort('finished');
+  }
+}
+
+/**
  * Connects, subscribes (then unsubscribes -U) and hands messages to hooks.onMessage until -C, -E,
  * -W, --retained-only or the signal ends the run. Resolves when the job is done (including an
  * interrupt after connecting: a normal DISCONNECT, so no will), rejects with a typed error
@@ -118,329 +491,7 @@ const NOT_HANDLED = new Error('message not handled: the run is ending');
  * session gets it again.
  */
 export function runSubscribe(run: SubscribeRun): Promise<void> {
-  const { subscribe, hooks } = run;
-  const connection = capReceiveMaximum(run.connection, subscribe);
-  const stop = new AbortController();
-  run.signal?.addEventListener('abort', () => stop.abort(run.signal!.reason), { once: true });
-
-  return new Promise<void>((resolve, reject) => {
-    let client: SessionClient | undefined;
-    /** CONNACK has been processed and openSession has handed the session over. */
-    let connected = false;
-    /** The run is over: no more messages are handled; clears and DISCONNECT are under way. */
-    let closing = false;
-    let settled = false;
-    let timer: NodeJS.Timeout | undefined;
-    const clearsPending = new Set<string>();
-    const clearsFailed: string[] = [];
-    let clearsDone: (() => void) | undefined;
-    /** Bumped when the connection is lost, so late answers to older clears are ignored. */
-    let clearsGeneration = 0;
-    /** Set once the reconnect machinery exists; cancels a pending reconnect. */
-    let stopReconnecting = (): void => {};
-    // Shared by every connection of the run, so -C and --retained-only count across reconnects.
-    const gate = new MessageGate(subscribe);
-
-    const settle = (error?: TsmqttError): void => {
-      if (settled) return;
-      settled = true;
-      if (timer) clearTimeout(timer);
-      if (error) reject(error);
-      else resolve();
-    };
-
-    const clearFailure = (): TsmqttError | undefined => {
-      const failed = [...clearsFailed, ...clearsPending];
-      if (failed.length === 0) return undefined;
-      const list = failed.map((t) => `'${t}'`).join(', ');
-      return new RejectedError(`could not clear ${failed.length} retained message(s): ${list}`);
-    };
-
-    /** Ends the run: waits for --remove-retained's acknowledgements, then disconnects. */
-    const finish = (error?: TsmqttError): void => {
-      if (closing) return;
-      closing = true;
-      stopReconnecting();
-      const c = client;
-      if (!c) {
-        settle(error);
-        return;
-      }
-      const cleared = new Promise<void>((r) => {
-        clearsDone = r;
-        if (clearsPending.size === 0 || !c.connected) r();
-      });
-      cleared
-        .then(() => (c.connected ? closeSession(c, connection.disconnectProperties) : Promise.resolve(void c.end(true))))
-        .then(
-          () => settle(error ?? clearFailure()),
-          () => settle(error ?? clearFailure()),
-        );
-    };
-
-    if (subscribe.timeoutSec !== undefined) {
-      const seconds = subscribe.timeoutSec;
-      timer = setTimeout(() => {
-        const error = new TimeoutError(`timed out after ${seconds} s`);
-        if (!connected) {
-          // Still connecting: abort the attempt, which rejects openSession below.
-          stop.abort('timeout');
-          settle(error);
-        } else if (closing) {
-          // Acknowledgements of cleared retained messages never came: give up on them.
-          client?.end(true);
-          settle(error);
-        } else finish(error);
-      }, seconds * 1000);
-    }
-
-    const clearRetained = (c: SessionClient, topic: string): void => {
-      clearsPending.add(topic);
-      const generation = clearsGeneration;
-      c.publish(topic, Buffer.alloc(0), { qos: 1, retain: true }, (err) => {
-        if (generation !== clearsGeneration) return;
-        clearsPending.delete(topic);
-        if (err) {
-          clearsFailed.push(topic);
-          const code = (err as Error & { code?: unknown }).code;
-          const why = typeof code === 'number' && code >= 128 ? `${reasonText(code)} (reason code ${code})` : err.message;
-          hooks.onWarning?.(`could not clear the retained message on '${topic}': ${why}`);
-        }
-        if (clearsPending.size === 0) clearsDone?.();
-      });
-    };
-
-    const subscribeAll = (c: SessionClient): void => {
-      const { filters, unsubscribe } = subscribe;
-      // -E waits for every acknowledgement; with only -U there is nothing to wait for after them.
-      let outstanding = (filters.length > 0 ? 1 : 0) + (unsubscribe.length > 0 ? 1 : 0);
-      const acknowledged = (): void => {
-        outstanding--;
-        if (outstanding === 0 && (subscribe.exitAfterSubscribe || filters.length === 0)) finish();
-      };
-      const onSuback = (codes: readonly number[]): void => {
-        const results: GrantedSubscription[] = filters.map((filter, i) => ({ filter, code: codes[i] ?? 128 }));
-        const denied = results.filter((g) => g.code >= 128);
-        if (denied.length === results.length) {
-          finish(new RejectedError(`the broker refused every subscription: ${describeDenied(denied)}`));
-          return;
-        }
-        if (denied.length > 0) hooks.onWarning?.(`the broker refused some subscriptions: ${describeDenied(denied)}`);
-        hooks.onSubscribed?.(results);
-        acknowledged();
-      };
-      const onUnsuback = (codes: readonly number[]): void => {
-        const refused = unsubscribe.map((filter, i) => ({ filter, code: codes[i] ?? 0 })).filter((u) => u.code >= 128);
-        if (refused.length > 0) hooks.onWarning?.(`the broker refused to unsubscribe: ${describeDenied(refused)}`);
-        hooks.onUnsubscribed?.(unsubscribe);
-        acknowledged();
-      };
-      // The acknowledgements are taken as MQTT.js reads them, not from its callbacks: the
-      // SUBSCRIBE callback runs a promise later, after the retained messages that follow the SUBACK
-      // in the same read, which -E must not print (mosquitto_sub does not) and the spinner must
-      // not see before "subscribed".
-      let subscribeId: number | undefined;
-      let unsubscribeId: number | undefined;
-      const onSend = (packet: Packet): void => {
-        if (packet.cmd === 'subscribe') subscribeId = packet.messageId;
-        else if (packet.cmd === 'unsubscribe') unsubscribeId = packet.messageId;
-      };
-      const onReceive = (packet: Packet): void => {
-        if (closing) return;
-        if (packet.cmd === 'suback' && packet.messageId === subscribeId) onSuback(packet.granted as number[]);
-        else if (packet.cmd === 'unsuback' && packet.messageId === unsubscribeId) onUnsuback(packet.granted ?? []);
-      };
-      c.on('packetsend', onSend);
-      c.on('packetreceive', onReceive);
-      const failed = (what: string) => (err: Error | null | undefined): void => {
-        // MQTT.js reports refusals in the SUBACK as errors too; those were handled from the packet.
-        if (!err || closing || (what === 'subscribing' ? subscribeId : unsubscribeId) !== undefined) return;
-        finish(new RejectedError(`${what} failed: ${err.message}`));
-      };
-      if (filters.length > 0) {
-        const options = subscriptionOptions(subscribe, connection.protocolVersion);
-        c.subscribe(
-          Object.fromEntries(filters.map((f) => [f, { ...options }])),
-          subscribe.properties ? { properties: subscribe.properties } : {},
-          failed('subscribing'),
-        );
-      }
-      // After the SUBSCRIBE, in the same order mosquitto_sub sends them, on every CONNACK.
-      if (unsubscribe.length > 0) {
-        c.unsubscribe(
-          unsubscribe,
-          subscribe.unsubscribeProperties ? { properties: subscribe.unsubscribeProperties } : {},
-          failed('unsubscribing'),
-        );
-      }
-    };
-
-    /** A message ended the run (-C reached, --retained-only saw a live one): no more are handled. */
-    let ending = false;
-    /** Judges and prints one message; says what becomes of its acknowledgement. */
-    const take = (c: SessionClient, message: ReceivedMessage): Delivery => {
-      if (closing || ending) return 'hold';
-      const verdict = gate.judge(message);
-      if (verdict.stop) {
-        ending = true;
-        return 'hold';
-      }
-      if (verdict.clear) clearRetained(c, message.topic);
-      if (verdict.last) ending = true;
-      return (verdict.print ? hooks.onMessage(message) : undefined) ?? 'ack';
-    };
-    /** After take(): the output is out and the acknowledgements written; end the run if it said so. */
-    const afterTake = (): void => {
-      if (ending) finish();
-    };
-
-    const listen = (c: SessionClient): void => {
-      // MQTT.js emits 'message' and then asks handleMessage (onMessage here) whether to acknowledge,
-      // and reads no further packet until it is answered: that is the back-pressure valve.
-      let next: Delivery = 'ack';
-      c.on('message', (topic, payload, packet) => {
-        next = take(c, toMessage(topic, payload, packet));
-      });
-      c.onMessage = (_packet, callback) => {
-        const what = next;
-        next = 'ack';
-        deliver(c, what, callback);
-      };
-    };
-    /** Acknowledges (callback()) once the message is written, or leaves it unacknowledged. */
-    const deliver = (c: SessionClient, what: Delivery, callback: (error?: Error) => void): void => {
-      if (what === 'hold') {
-        callback(NOT_HANDLED);
-        afterTake();
-        return;
-      }
-      const handled = (): void => {
-        callback();
-        // After the callback, so the acknowledgement is written before the DISCONNECT.
-        afterTake();
-      };
-      const printed = what === 'ack' ? hooks.flush?.() : what.then(() => hooks.flush?.());
-      if (!printed) {
-        handled();
-        return;
-      }
-      const release = keepAliveWhileHeld(c, connection.keepalive);
-      printed.then(
-        () => {
-          release();
-          handled();
-        },
-        (e: Error) => {
-          release();
-          callback(e);
-        },
-      );
-    };
-    // Messages of a kept session may arrive (and end the run) before openSession resolves, so
-    // the client is known from the start.
-    const endings = new WeakMap<SessionClient, Ending>();
-    const prepare = (c: SessionClient): void => {
-      client = c;
-      const ending: Ending = {};
-      endings.set(c, ending);
-      // A DISCONNECT may come in the same read as CONNACK, before the session is handed over.
-      c.on('disconnect', (packet: IDisconnectPacket) => {
-        ending.disconnect = packet;
-        // The broker is done with this connection (MQTT 5 §3.14.4), whether or not it closes it;
-        // later, so that the close is seen by the listener the handed-over session gets.
-        setImmediate(() => c.end(true));
-      });
-      listen(c);
-    };
-    const reconnector = new Reconnector();
-    let retryTimer: NodeJS.Timeout | undefined;
-    /** A new session is being sought; finish() must stop that. */
-    let reconnecting = false;
-    stopReconnecting = (): void => {
-      if (retryTimer) clearTimeout(retryTimer);
-      retryTimer = undefined;
-      if (reconnecting) stop.abort('finished');
-    };
-
-    const onSession = ({ client: c, connack }: Session): void => {
-      const again = connected;
-      connected = true;
-      reconnecting = false;
-      if (settled) {
-        c.end(true);
-        return;
-      }
-      const ending = endings.get(c) ?? {};
-      // Once the run is closing, a reset while the socket goes down is no news to the user.
-      c.on('error', (err) => {
-        if (err.message === 'Keepalive timeout') ending.keepalive = true;
-        else if (!closing) hooks.onWarning?.(err.message);
-      });
-      c.once('close', () => {
-        if (closing) clearsDone?.();
-        else lost(ending);
-      });
-      if (closing || ending.disconnect) return;
-      if (again) {
-        const kept = connack.sessionPresent;
-        hooks.onWarning?.(
-          `reconnected to ${endpoint(connection)}${kept ? ': the broker kept the session' : subscribe.filters.length > 0 ? ', subscribing again' : ''}`,
-        );
-        if (!kept) subscribeAll(c);
-        return;
-      }
-      hooks.onConnected?.();
-      if (stop.signal.aborted) {
-        finish();
-        return;
-      }
-      stop.signal.addEventListener('abort', () => finish(), { once: true });
-      subscribeAll(c);
-    };
-
-    /** The connection went away while the run was still on: reconnect, or end the run. */
-    const lost = (ending: Ending): void => {
-      // Clears sent on the old connection are forgotten: a resubscription brings the retained
-      // messages (and their clears) again.
-      clearsGeneration++;
-      clearsPending.clear();
-      const why = lossReason(ending, connection);
-      const where = endpoint(connection);
-      if (why.final || !subscribe.reconnect) {
-        finish(new ConnectionLostError(`connection to ${where} lost: ${why.text}`));
-        return;
-      }
-      const fight = reconnector.lost(connection.clientId);
-      // Without -i the broker gives each connection an id of its own: nobody to fight with.
-      if (fight && connection.clientId !== '') {
-        finish(new ConnectionLostError(`connection to ${where} lost: ${why.text}; ${fight}`));
-        return;
-      }
-      hooks.onWarning?.(`connection to ${where} lost: ${why.text}; reconnecting in ${reconnector.delaySec()} s`);
-      retry();
-    };
-
-    const retry = (): void => {
-      reconnecting = true;
-      retryTimer = setTimeout(() => {
-        retryTimer = undefined;
-        if (closing) return;
-        reconnector.attempted();
-        openSession(connection, hooks, stop.signal, prepare).then(onSession, (err: TsmqttError) => {
-          if (closing) return;
-          if (!retryable(err)) {
-            settle(err);
-            return;
-          }
-          reconnector.failed();
-          hooks.onWarning?.(`reconnecting failed: ${err.message}; trying again in ${reconnector.delaySec()} s`);
-          retry();
-        });
-      }, reconnector.delayMs());
-    };
-
-    openSession(connection, hooks, stop.signal, prepare).then(onSession, (err: TsmqttError) => settle(err));
-  });
+  return new Promise<void>((resolve, reject) => new Subscription(run, resolve, reject).start());
 }
 
 /** How a connection ended, as far as the client could see. */
