@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, UsageError } from '../core/errors.js';
 import { findOption, normaliseArgv } from './argv.js';
+import { checkConfigEncoding } from './argv-encoding.js';
 import type { ToolName } from './options.js';
 
 /**
@@ -54,10 +55,10 @@ async function readConfigFile(tool: ToolName, cliTokens: readonly string[], env:
   if (path === '') throw new UsageError('config file name (-o) must not be empty');
   // Most users have no default file: existsSync asks without the ~0.3 ms of a failed read's error.
   if (explicit.length === 0 && !existsSync(path)) return [];
-  let text: string;
+  let bytes: Buffer;
   try {
     // Synchronous: nothing else could run meanwhile, and fs/promises costs a one-shot run ~2 ms to load.
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     // A missing default file is normal; a missing file asked for with -o is not.
@@ -65,7 +66,8 @@ async function readConfigFile(tool: ToolName, cliTokens: readonly string[], env:
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (err as Error).message;
     throw new InputError(`cannot read config file '${path}': ${why}`);
   }
-  return configFileTokens(text, path, tool);
+  checkConfigEncoding(bytes, path);
+  return configFileTokens(bytes.toString('utf8'), path, tool);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { normaliseArgv } from './argv.js';
+import { checkArgvEncoding } from './argv-encoding.js';
 import { COMPLETION_REQUEST } from './completion.js';
 import { withConfigFile } from './config-file.js';
 import { earlyAnswer, type ParsedCommandLine } from './early.js';
@@ -16,6 +17,7 @@ export async function loadCommandLine(tool: ToolName, argv: readonly string[], e
     const candidates = await completionCandidates(tool, argv.slice(1));
     return { kind: 'completion', text: candidates.map((c) => `${c}\n`).join('') };
   }
+  checkArgvEncoding(tool, argv);
   const cliTokens = normaliseArgv(argv, tool);
   const early = earlyAnswer(tool, cliTokens);
   if (early) return early;

@@ -1,6 +1,7 @@
 // Bad command lines: exact stderr, exact exit code, nothing on stdout, and no broker needed
 // because nothing may be sent. Modelled on mosquitto's own argv-error tests.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -233,4 +234,55 @@ describe('--help and --version', () => {
       assert.match(r.stdout.toString(), new RegExp(`^${tool} \\d+\\.\\d+\\.\\d+ \\(tsmqtt; MQTT\\.js [0-9.]+; Node\\.js v[0-9.]+\\)\\n$`));
     });
   }
+});
+
+describe('malformed UTF-8 is refused, never rewritten (MQTT text must be UTF-8)', () => {
+  const bin = (tool: string): string => join(import.meta.dirname, '..', '..', 'bin', `${tool}.js`);
+  /** Node's spawn encodes its arguments as UTF-8: printf in a shell passes the raw bytes. */
+  const withBytes = (tool: string, script: string): Promise<{ code: number | null; stderr: string; stdout: string }> =>
+    new Promise((resolve) => {
+      const child = spawn('sh', ['-c', `exec "$0" "$1" ${script}`, process.execPath, bin(tool)], { env: { PATH: process.env['PATH'], HOME: tmpdir() } });
+      let stderr = '';
+      let stdout = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.on('close', (code) => resolve({ code, stderr, stdout }));
+    });
+  const rows: Array<[string, string, string]> = [
+    ['tspub', `-h 127.0.0.1 -p 1 -t "$(printf 'a/\\377\\376/b')" -m x`, 'malformed UTF-8 in the value of -t: MQTT text must be valid UTF-8'],
+    ['tssub', `-h 127.0.0.1 -p 1 -t "$(printf 'a/\\377')"`, 'malformed UTF-8 in the value of -t: MQTT text must be valid UTF-8'],
+    ['tspub', `-h 127.0.0.1 -p 1 -t a -i "$(printf 'id\\377')" -m x`, 'malformed UTF-8 in the value of -i: MQTT text must be valid UTF-8'],
+    ['tspub', `-h 127.0.0.1 -p 1 -t a -u "$(printf '\\300')" -P p -m x`, 'malformed UTF-8 in the value of -u: MQTT text must be valid UTF-8'],
+    ['tspub', `-h 127.0.0.1 -p 1 -t a -D publish user-property k "$(printf 'v\\377')" -m x`, 'malformed UTF-8 in the value of -D: MQTT text must be valid UTF-8'],
+    ['tspub', `-h 127.0.0.1 -p 1 -t a -m "$(printf '\\377')"`, 'malformed UTF-8 in the value of -m: MQTT text must be valid UTF-8; to publish bytes that are not text, use -f FILE or -s'],
+  ];
+  for (const [tool, script, message] of rows) {
+    test(`${tool} ${script}`, async () => {
+      const r = await withBytes(tool, script);
+      assert.equal(r.stderr, `${tool}: ${message}\n${usage(tool)}`);
+      assert.equal(r.code, 1);
+      assert.equal(r.stdout, '');
+    });
+  }
+
+  test('U+FFFD typed as such is valid UTF-8 and stays', async () => {
+    const r = await withBytes('tspub', `-h 127.0.0.1 -p 1 -t 'a/\u{FFFD}' -m x`);
+    assert.equal(r.stderr, 'tspub: connection refused by 127.0.0.1:1: is a broker running there?\n');
+  });
+
+  test('a config file with a malformed byte or U+0000 names its line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsmqtt-utf8-'));
+    try {
+      writeFileSync(join(dir, 'bad'), Buffer.concat([Buffer.from('-p 1\n-i '), Buffer.from([0xff]), Buffer.from('\n')]));
+      writeFileSync(join(dir, 'nul'), Buffer.from('-p 1\n-u a\u0000b\n'));
+      const bad = await run('tspub', ['-o', join(dir, 'bad'), '-t', 'a', '-m', 'x']);
+      assert.equal(bad.stderr, `tspub: config file '${join(dir, 'bad')}', line 2: malformed UTF-8 (MQTT text must be valid UTF-8)\n${usage('tspub')}`);
+      assert.equal(bad.code, 1);
+      const nul = await run('tssub', ['-o', join(dir, 'nul'), '-t', 'a']);
+      assert.equal(nul.stderr, `tssub: config file '${join(dir, 'nul')}', line 2: contains U+0000, which MQTT text must not\n${usage('tssub')}`);
+      assert.equal(nul.code, 1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
