@@ -62,9 +62,10 @@ describe('connection config', () => {
     const c = parseConnectionConfig({ 'will-topic': 'w' }, PID);
     assert.deepEqual(c.will, { topic: 'w', payload: Buffer.alloc(0), qos: 0, retain: false });
   });
-  test('a password without a user is allowed in MQTT 5 only', () => {
-    assert.equal(parseConnectionConfig({ 'protocol-version': '5', pw: 's' }, PID).password, 's');
+  test('a password needs a user, in MQTT 5 too (MQTT.js sends none without one)', () => {
+    assert.throws(() => parseConnectionConfig({ 'protocol-version': '5', pw: 's' }, PID), /needs a username/);
     assert.throws(() => parseConnectionConfig({ pw: 's' }, PID), UsageError);
+    assert.equal(parseConnectionConfig({ 'protocol-version': '5', pw: 's', username: 'u' }, PID).password, 's');
   });
   const bad: Array<[RawOptions, RegExp]> = [
     [{ port: '0' }, /port/],

@@ -30,7 +30,7 @@ export interface GrantedSubscription {
   code: number;
 }
 
-interface SubscribeHooks extends SessionHooks {
+export interface SubscribeHooks extends SessionHooks {
   onConnected?: () => void;
   onSubscribed?: (granted: GrantedSubscription[]) => void;
   onUnsubscribed?: (filters: string[]) => void;
