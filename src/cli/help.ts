@@ -16,6 +16,7 @@ const EXAMPLES: Record<ToolName, Array<[string, string]>> = {
     ['tspub -t config/mode -m eco -r -q 1', 'retain a value, acknowledged at QoS 1'],
     ['tspub -t config/mode -n -r', 'clear the retained value'],
     ['tail -f app.log | tspub -t logs -l -q 1', 'publish each line as it is written, none lost'],
+    ['tspub -t svc/req -e svc/resp -m ping -W 5', 'ask a service, print its answer (exit 27 if none in 5 s)'],
   ],
   tssub: [
     ["tssub -t 'sensors/#' -v", "print 'topic payload' for everything under sensors/"],
@@ -31,15 +32,16 @@ const GROUP_TITLES: Record<HelpGroup, string> = {
   Will: 'Will (published by the broker if the connection drops)',
   Properties: 'MQTT 5 properties',
   Publish: 'Message',
+  Request: 'Request/response (-e; the output options below apply to the responses)',
   Subscribe: 'Subscription',
   Output: 'Output',
   General: 'General',
 };
 
 const EXIT_STATUS =
-  'Exit status: 0 done; 1 usage, input, connection or protocol error; 1-5 or 128-162 the broker\n' +
-  'refused the connection (its CONNACK code); 7 connection lost (tssub: --no-reconnect, or ended\n' +
-  'by the broker); 27 -W timed out; 130/143 interrupted before the\n' +
+  'Exit status: 0 done; 1 usage, input or connection error, or a refusal; 2 protocol error; 1-5 or\n' +
+  '128-162 the broker refused the connection (its CONNACK code); 7 connection lost (tssub:\n' +
+  '--no-reconnect, or ended by the broker); 27 -W timed out; 130/143 interrupted before the\n' +
   'connection was up (tspub: before every message was complete); 70 internal error.\n' +
   'See the man page for details.';
 

@@ -24,7 +24,7 @@ export interface OptionSpec {
   describe: string;
 }
 
-export type HelpGroup = 'Connection' | 'TLS' | 'Will' | 'Properties' | 'Publish' | 'Subscribe' | 'Output' | 'General';
+export type HelpGroup = 'Connection' | 'TLS' | 'Will' | 'Properties' | 'Publish' | 'Request' | 'Subscribe' | 'Output' | 'General';
 export type ToolName = 'tspub' | 'tssub';
 
 const connectionOptions: OptionSpec[] = [
@@ -125,6 +125,13 @@ const publishFlowOptions: OptionSpec[] = [
   { key: 'max-inflight', short: 'M', long: 'max-inflight', value: 'COUNT', group: 'Publish', describe: 'most QoS 1/2 messages awaiting acknowledgement at once, 1 to 65535 (default: 100 at QoS 1, 20 at QoS 2)' },
 ];
 
+/** tspub -e: request/response, as mosquitto_rr (which spells these -e, -C and -W too). */
+const requestOptions: OptionSpec[] = [
+  { key: 'response-topic', short: 'e', value: 'TOPIC', group: 'Request', describe: 'request/response: subscribe to TOPIC, publish the request naming it as response topic (MQTT 5 by default) and print the response' },
+  { key: 'count', short: 'C', value: 'COUNT', group: 'Request', describe: 'with -e: wait for COUNT responses (default: 1)' },
+  { key: 'timeout', short: 'W', value: 'SECONDS', group: 'Request', describe: 'with -e: give up after SECONDS (exit code 27; default: wait as long as it takes, as mosquitto_rr)' },
+];
+
 const subscribeOptions: OptionSpec[] = [
   { key: 'topic', short: 't', long: 'topic', value: 'FILTER', repeatable: true, group: 'Subscribe', describe: 'topic filter to subscribe to; repeat for more' },
   { key: 'filter-out', short: 'T', long: 'filter-out', value: 'FILTER', repeatable: true, group: 'Subscribe', describe: 'do not print or count messages whose topic matches FILTER; repeatable' },
@@ -160,7 +167,21 @@ const terminalOptions: OptionSpec[] = [
 ];
 
 export const toolOptions: Record<ToolName, OptionSpec[]> = {
-  tspub: [...connectionOptions, ...transportOptions, ...patienceOptions, ...tlsOptions, ...willOptions, ...propertyOptions, ...publishOptions, ...publishFlowOptions, ...generalOptions],
+  tspub: [
+    ...connectionOptions,
+    ...transportOptions,
+    ...patienceOptions,
+    ...tlsOptions,
+    ...willOptions,
+    ...propertyOptions,
+    ...publishOptions,
+    ...publishFlowOptions,
+    ...requestOptions,
+    ...outputOptions,
+    ...jsonOptions,
+    ...terminalOptions,
+    ...generalOptions,
+  ],
   tssub: [
     ...connectionOptions,
     ...transportOptions,

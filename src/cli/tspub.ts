@@ -1,11 +1,15 @@
 import { parseConnectionConfig } from '../core/config/connection.js';
 import { parsePublishConfig } from '../core/config/publish.js';
 import type { RawOptions } from '../core/config/raw-options.js';
+import { parseRequestConfig, type RequestConfig } from '../core/config/request.js';
 import { PUBLISHER_PROPERTY_COMMANDS } from '../core/config/types.js';
 import { runPublish, type PublishHooks, type PublishRun } from '../core/publish/publish.js';
+import { runRequest } from '../core/request/request.js';
+import { endpoint } from '../core/session/session.js';
 import { startLineProgress, type LineProgressDisplay } from '../output/progress.js';
 import { colorLevel } from '../output/terminal.js';
 import type { CliIO } from './io.js';
+import { openMessageOutput } from './message-output.js';
 import type { RunContext } from './run.js';
 import { supplyPassword } from './secrets.js';
 import { trapSignals } from './signals.js';
@@ -43,6 +47,11 @@ function showsProgress(run: PublishRun, io: CliIO, context: RunContext): boolean
 
 export async function tspub(raw: RawOptions, io: CliIO, context: RunContext): Promise<void> {
   const run = publishRunOf(raw, io, context);
+  const request = parseRequestConfig(raw, run.connection, run.publish);
+  if (request) {
+    await requestAndPrint(run, request, raw, io, context);
+    return;
+  }
   await supplyPassword(run.connection, io);
   let progress: LineProgressDisplay | undefined;
   if (showsProgress(run, io, context)) {
@@ -59,6 +68,23 @@ export async function tspub(raw: RawOptions, io: CliIO, context: RunContext): Pr
     succeeded = true;
   } finally {
     progress?.stop(succeeded);
+    signals.release();
+  }
+}
+
+/** tspub -e: the request goes out as any message would; the responses come out as tssub prints. */
+async function requestAndPrint(run: PublishRun, request: RequestConfig, raw: RawOptions, io: CliIO, context: RunContext): Promise<void> {
+  const signals = trapSignals();
+  try {
+    const output = await openMessageOutput('tspub', raw, io, context, { signals, filters: request.subscribe.filters });
+    try {
+      await supplyPassword(run.connection, io);
+      output.progress?.connecting(endpoint(run.connection));
+      await runRequest({ connection: run.connection, request, stdin: run.stdin, hooks: output.hooks, signal: signals.signal });
+    } finally {
+      output.close();
+    }
+  } finally {
     signals.release();
   }
 }

@@ -6,7 +6,7 @@ import { after, before } from 'node:test';
 import { startBroker, type Broker, type BrokerOptions } from './broker.js';
 
 /** 'mqttjs' is MQTT.js's own CLI (`mqtt pub|sub`), shipped inside our mqtt dependency: a peer to compare with. */
-export type Tool = 'tspub' | 'tssub' | 'mosquitto_pub' | 'mosquitto_sub' | 'mqttjs';
+export type Tool = 'tspub' | 'tssub' | 'mosquitto_pub' | 'mosquitto_sub' | 'mosquitto_rr' | 'mqttjs' | 'sh';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 /** An empty config folder, so a developer's own ~/.config/tspub never leaks into a test. */

@@ -111,8 +111,9 @@ export function parseConnectionConfig(
   const versionText = lastString(raw, 'protocol-version');
   const propertyArgs = wordLists(raw, 'property');
   // As in mosquitto's clients, -D alone selects MQTT 5; an explicit older version is a conflict.
-  const protocolVersion =
-    versionText === undefined ? (propertyArgs.length > 0 ? 5 : 4) : parseProtocolVersion(versionText);
+  // So does -e (request/response), as mosquitto_rr defaults to MQTT 5.
+  const wantsV5 = propertyArgs.length > 0 || lastString(raw, 'response-topic') !== undefined;
+  const protocolVersion = versionText === undefined ? (wantsV5 ? 5 : 4) : parseProtocolVersion(versionText);
   if (propertyArgs.length > 0 && protocolVersion !== 5) {
     throw new UsageError(`MQTT 5 properties (-D) need MQTT 5, not -V ${versionText}: use -V 5`);
   }

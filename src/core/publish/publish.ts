@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { IClientPublishOptions, IConnackPacket } from 'mqtt';
-import type { ConnectionConfig, PublishConfig } from '../config/types.js';
+import type { ConnectionConfig, ProtocolVersion, PublishConfig } from '../config/types.js';
 import { ConnectionLostError, InputError, InterruptedError, RejectedError, type TsmqttError } from '../errors.js';
 import { reasonText } from '../session/reason-codes.js';
 import { Reconnector, retryable } from '../session/reconnect.js';
@@ -53,7 +53,7 @@ function rejectedMessage(topic: string, code: number): string {
  * Publishes and resolves once the message is complete as its QoS requires: written (QoS 0),
  * PUBACK (QoS 1) or PUBCOMP (QoS 2). A lost connection or an MQTT 5 rejection rejects.
  */
-function publishOne(client: SessionClient, topic: string, payload: Buffer, options: IClientPublishOptions): Promise<void> {
+export function publishOne(client: SessionClient, topic: string, payload: Buffer, options: IClientPublishOptions): Promise<void> {
   return new Promise((resolve, reject) => {
     const onClose = (): void => reject(new ConnectionLostError(lostBeforeAcknowledged(topic)));
     client.once('close', onClose);
@@ -93,8 +93,8 @@ function sizerOf(run: PublishRun): PublishSizer {
 }
 
 /** Refuses, before connecting, a payload that cannot fit in one PUBLISH with its topic and header. */
-function checkPayloadFits(payload: Buffer, run: PublishRun): void {
-  const { maxPayload } = sizerOf(run);
+export function checkPayloadFits(payload: Buffer, publish: PublishConfig, protocolVersion: ProtocolVersion): void {
+  const { maxPayload } = new PublishSizer(publish, protocolVersion);
   if (payload.length > maxPayload) {
     throw new InputError(`the message is ${payload.length} bytes; with its topic and header one MQTT packet can carry at most ${maxPayload}`);
   }
@@ -196,7 +196,7 @@ async function publishLines(client: SessionClient, connack: IConnackPacket, run:
 export async function runPublish(run: PublishRun): Promise<void> {
   const { source } = run.publish;
   const payload = source.kind === 'lines' ? undefined : await loadPayload(source, () => run.stdin);
-  if (payload !== undefined) checkPayloadFits(payload, run);
+  if (payload !== undefined) checkPayloadFits(payload, run.publish, run.connection.protocolVersion);
   const { client, connack } = await openSession(run.connection, run.hooks, run.signal);
   // A socket error after CONNACK (ECONNRESET ...) is followed by 'close', which is what the
   // publishing code reports, with what was left unacknowledged.

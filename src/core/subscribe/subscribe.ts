@@ -52,6 +52,10 @@ export interface SubscribeRun {
   subscribe: SubscribeConfig;
   hooks: SubscribeHooks;
   signal?: AbortSignal;
+  /** Only the messages it accepts are counted and printed; the others are acknowledged and dropped. */
+  accept?: (message: ReceivedMessage) => boolean;
+  /** Called once, after the first SUBACK (tspub -e publishes its request there); a rejection ends the run. */
+  afterSubscribed?: (client: SessionClient) => Promise<void>;
 }
 
 function toMessage(topic: string, payload: Buffer, packet: IPublishPacket): ReceivedMessage {
@@ -139,9 +143,10 @@ class Subscription {
   private retryTimer: NodeJS.Timeout | undefined;
   /** A new session is being sought; finish() must stop that. */
   private reconnecting = false;
+  private afterSubscribedCalled = false;
 
   constructor(
-    run: SubscribeRun,
+    private readonly run: SubscribeRun,
     private readonly resolve: () => void,
     private readonly reject: (error: TsmqttError) => void,
   ) {
@@ -277,7 +282,9 @@ class Subscription {
     c.on('packetreceive', (packet: Packet) => {
       if (this.closing) return;
       if (packet.cmd === 'suback' && packet.messageId === subscribeId) {
-        if (this.onSuback(packet.granted as number[])) acknowledged();
+        if (!this.onSuback(packet.granted as number[])) return;
+        this.subscribed(c);
+        acknowledged();
       } else if (packet.cmd === 'unsuback' && packet.messageId === unsubscribeId) {
         this.onUnsuback(packet.granted ?? []);
         acknowledged();
@@ -310,9 +317,18 @@ class Subscription {
     this.hooks.onUnsubscribed?.(unsubscribe);
   }
 
+  /** The first SUBACK: what the run does once it is sure to receive (tspub -e's request). */
+  private subscribed(c: SessionClient): void {
+    const after = this.run.afterSubscribed;
+    if (!after || this.afterSubscribedCalled) return;
+    this.afterSubscribedCalled = true;
+    after(c).catch((err: TsmqttError) => this.finish(err));
+  }
+
   /** Judges and prints one message; says what becomes of its acknowledgement. */
   private take(c: SessionClient, message: ReceivedMessage): Delivery {
     if (this.closing || this.doneTaking) return 'hold';
+    if (this.run.accept && !this.run.accept(message)) return 'ack';
     const verdict = this.gate.judge(message);
     if (verdict.stop) {
       this.doneTaking = true;
