@@ -16,7 +16,8 @@ const usage = (tool: string): string => `Use '${tool} --help' to see usage.\n`;
 const P = ['-h', '127.0.0.1', '-p', '1'];
 
 const cases: Array<[Tool, string[], string]> = [
-  ['tspub', [...P, '-t', 'x', '-m', '1', '-C', '1'], "unknown option '-C' (it is a tssub option)"],
+  ['tspub', [...P, '-t', 'x', '-m', '1', '-R'], "unknown option '-R' (it is a tssub option)"],
+  ['tspub', [...P, '-t', 'x', '-m', '1', '-C', '1'], '-C is for the responses of a request: add -e RESPONSE_TOPIC'],
   ['tssub', [...P, '-t', 'x', '-m', '1'], "unknown option '-m' (it is a tspub option)"],
   ['tspub', [...P, '-t', 'x', '-m', '1', '--bogus'], "unknown option '--bogus'"],
   ['tspub', [...P, '-t', 'x', '-m', '1', '-vq1'], "unknown option '-vq1'"],
@@ -162,7 +163,8 @@ const cases: Array<[Tool, string[], string]> = [
   ['tssub', [...P, '-t', 'x', '--color', 'yes'], "--color must be auto, always or never, not 'yes'"],
   ['tssub', [...P, '-t', 'x', '--color='], "--color must be auto, always or never, not ''"],
   ['tssub', [...P, '-t', 'x', '--color'], 'option --color needs a value (WHEN)'],
-  ['tspub', [...P, '-t', 'x', '-m', '1', '--json'], "unknown option '--json' (it is a tssub option)"],
+  ['tspub', [...P, '-t', 'x', '-m', '1', '--json'], '--json is for the responses of a request: add -e RESPONSE_TOPIC'],
+  ['tspub', [...P, '-t', 'x', '-m', '1', '--retained-only'], "unknown option '--retained-only' (it is a tssub option)"],
   ['tspub', [...P, '-t', 'x', '-m', '1', '-U', 'x'], "unknown option '-U' (it is a tssub option)"],
 ];
 

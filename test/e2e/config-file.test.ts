@@ -91,7 +91,7 @@ describe('config files', () => {
       ['-q\t1\n', "line 1: unknown option '-q\t1'"],
       ['-r yes\n', "line 1: option -r takes no value (got 'yes')"],
       ['-m\n', 'line 1: option -m needs a value (MESSAGE)'],
-      ['-C 1\n', "line 1: unknown option '-C' (it is a tssub option)"],
+      ['-T x\n', "line 1: unknown option '-T' (it is a tssub option)"],
       ['-o other\n', 'line 1: -o cannot be used inside a config file'],
       ['-q 7\n', ''],
     ];
