@@ -84,7 +84,7 @@ const cases: Case[] = [
   // Once two paths, once two outcomes: a usage error now, before any connection, on every run.
   { name: 'v5-password', args: () => [...tcp(), '-V', '5', '-P', 's', '-m', 'b'], code: 1, stderr: /^tspub: a password \(-P\) needs a username \(-u\)\n/ },
   { name: 'refused', args: () => ['-h', '127.0.0.1', '-p', '1', '-m', 'x'], code: 1, stderr: /^tspub: connection refused by 127\.0\.0\.1:1: is a broker running there\?\n$/ },
-  { name: 'not-a-broker', args: () => ['-h', '127.0.0.1', '-p', String((garbage.address() as net.AddressInfo).port), '-q', '1', '-m', 'x'], code: 1, stderr: /^tspub: 127\.0\.0\.1:\d+ answered CONNECT with something that is not MQTT \(.*\): is it an MQTT broker, or does it expect TLS \(--cafile, --tls-use-os-certs\)\?\n$/ },
+  { name: 'not-a-broker', args: () => ['-h', '127.0.0.1', '-p', String((garbage.address() as net.AddressInfo).port), '-q', '1', '-m', 'x'], code: 2, stderr: /^tspub: 127\.0\.0\.1:\d+ answered CONNECT with something that is not MQTT \(.*\): is it an MQTT broker, or does it expect TLS \(--cafile, --tls-use-os-certs\)\?\n$/ },
 ];
 
 /** Runs tspub with `extra` (-d or nothing) and a subscriber when the case delivers messages. */

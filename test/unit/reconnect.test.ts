@@ -4,7 +4,7 @@ import type { IDisconnectPacket } from 'mqtt';
 import { parseConnectionConfig } from '../../src/core/config/connection.js';
 import { ConnackError, ConnectError, RejectedError } from '../../src/core/errors.js';
 import { Reconnector, retryable } from '../../src/core/session/reconnect.js';
-import { lossReason } from '../../src/core/subscribe/subscribe.js';
+import { lossReason } from '../../src/core/session/loss.js';
 
 describe('reconnect back-off', () => {
   test('1 s, doubling to at most 30 s; a connection that comes up starts over', () => {
@@ -64,12 +64,14 @@ describe('why the connection ended', () => {
     assert.deepEqual(lossReason({ disconnect: disconnect(142) }, v5), {
       text: "the broker disconnected us: session taken over (reason code 142): another client connected with the client id 'me'",
       final: true,
+      protocol: false,
     });
   });
   test("other reason codes are final, with the broker's words", () => {
     assert.deepEqual(lossReason({ disconnect: disconnect(152, 'kicked') }, v5), {
       text: 'the broker disconnected us: administrative action (reason code 152) (the broker says: "kicked")',
       final: true,
+      protocol: false,
     });
   });
   test('server shutting down (139) is reconnected', () => {
@@ -79,7 +81,17 @@ describe('why the connection ended', () => {
     assert.deepEqual(lossReason({ keepalive: true }, v5), {
       text: 'keepalive expired: the broker did not answer PINGREQ (nothing received for 15 s, keepalive 10 s)',
       final: false,
+      protocol: false,
     });
-    assert.deepEqual(lossReason({}, v5), { text: 'the broker closed the connection', final: false });
+    assert.deepEqual(lossReason({}, v5), { text: 'the broker closed the connection', final: false, protocol: false });
+  });
+  test('a reset, and a packet that is not MQTT (final: a protocol error)', () => {
+    const reset = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+    assert.deepEqual(lossReason({ error: reset }, v5), { text: 'the broker reset the connection', final: false, protocol: false });
+    assert.deepEqual(lossReason({ error: new Error('Invalid variable byte integer') }, v5), {
+      text: 'the broker sent something that is not MQTT (Invalid variable byte integer)',
+      final: true,
+      protocol: true,
+    });
   });
 });

@@ -1,9 +1,10 @@
 import type { Readable } from 'node:stream';
-import type { IClientPublishOptions, IDisconnectPacket } from 'mqtt';
-import type { PublishConfig } from '../config/types.js';
-import { ConnectionLostError, InputError, InterruptedError } from '../errors.js';
+import type { IClientPublishOptions } from 'mqtt';
+import type { ConnectionConfig, PublishConfig } from '../config/types.js';
+import { ConnectionLostError, InputError, InterruptedError, ProtocolError } from '../errors.js';
+import { lossReason, type Loss } from '../session/loss.js';
 import { reasonText } from '../session/reason-codes.js';
-import type { SessionClient } from '../session/session.js';
+import { endpoint, type SessionClient } from '../session/session.js';
 import type { PublishSizer } from '../wire/packet-size.js';
 import { LineReader } from './lines.js';
 import { publishOptions } from './publish-options.js';
@@ -28,8 +29,8 @@ export interface LineStreamOptions {
   sizer: PublishSizer;
   /** The broker's maximum packet size (MQTT 5 CONNACK), if it gave one. */
   maxPacketBytes?: number;
-  /** 'host:port', for messages. */
-  where: string;
+  /** The broker's address and settings, for messages. */
+  connection: ConnectionConfig;
   progress: StreamProgress;
   /** Ends reading; what was sent is still waited for. */
   signal?: AbortSignal;
@@ -64,7 +65,8 @@ class LineStream {
   private holding = false;
   private reconnecting = false;
   private reconnectError: Error | undefined;
-  private brokerDisconnect: number | undefined;
+  /** Why the connection was lost, from the client's ending at 'close'. */
+  private loss: Loss | undefined;
   lost = false;
   complete = false;
   private wake: (() => void) | undefined;
@@ -174,23 +176,22 @@ class LineStream {
     while (!this.lost && this.pending > 0) await this.waitForNews();
   }
 
-  readonly onDisconnect = (packet: IDisconnectPacket): void => {
-    this.brokerDisconnect = packet.reasonCode;
-  };
-
   readonly onClose = (): void => {
-    const { resume, signal, publish } = this.options;
-    if (!resume || publish.qos === 0 || signal?.aborted || this.brokerDisconnect !== undefined) {
+    const { resume, signal, publish, connection } = this.options;
+    const ending = this.client.ending;
+    this.loss = lossReason(ending, connection);
+    // A broker that disconnected us on purpose, or broke the protocol, is not asked again.
+    if (!resume || publish.qos === 0 || signal?.aborted || ending.disconnect !== undefined || this.loss.protocol) {
       this.lost = true;
       this.stop();
       return;
     }
     this.reconnecting = true;
-    this.options.onReconnect?.(`connection to ${this.options.where} lost with ${plural(this.pending, 'message')} not acknowledged; reconnecting`);
+    this.options.onReconnect?.(`connection to ${endpoint(this.options.connection)} lost with ${plural(this.pending, 'message')} not acknowledged; reconnecting`);
     resume().then(
       () => {
         this.reconnecting = false;
-        this.options.onReconnect?.(`reconnected to ${this.options.where}: ${plural(this.pending, 'message')} sent again`);
+        this.options.onReconnect?.(`reconnected to ${endpoint(this.options.connection)}: ${plural(this.pending, 'message')} sent again`);
         this.notify();
       },
       (err: Error) => {
@@ -204,11 +205,11 @@ class LineStream {
 
   /** The error that ends a run whose connection was lost. */
   lostError(): Error {
-    const { progress, publish, where } = this.options;
-    let cause =
-      this.brokerDisconnect !== undefined && this.brokerDisconnect >= 128
-        ? ` (the broker disconnected: ${reasonText(this.brokerDisconnect)}, reason code ${this.brokerDisconnect})`
-        : '';
+    const { progress, publish } = this.options;
+    const where = endpoint(this.options.connection);
+    const loss = this.loss;
+    // A plain close says nothing the counts below do not; any other cause is named.
+    let cause = loss && loss.text !== 'the broker closed the connection' ? ` (${loss.text})` : '';
     const rest = this.complete ? '' : '; the rest of the input was not published';
     const err = this.reconnectError;
     if (err && !(err instanceof InterruptedError)) cause += ` and reconnecting failed: ${err.message}`;
@@ -219,6 +220,7 @@ class LineStream {
         : `${this.pending} of ${sent} sent not acknowledged`;
     // A signal during the back-off ends the run as a signal does (130/143), with what was left.
     if (err instanceof InterruptedError) return new InterruptedError(err.signal, `connection to ${where} lost, not reconnected: ${what}${rest}`);
+    if (loss?.protocol) return new ProtocolError(`connection to ${where} lost${cause}: ${what}${rest}`);
     return new ConnectionLostError(`connection to ${where} lost${cause}: ${what}${rest}`);
   }
 }
@@ -256,7 +258,6 @@ export async function streamLines(options: LineStreamOptions): Promise<{ complet
   const { client, input, signal } = options;
   const stream = new LineStream(options);
   client.on('close', stream.onClose);
-  client.on('disconnect', stream.onDisconnect);
   signal?.addEventListener('abort', stream.stop, { once: true });
   try {
     stream.complete = await readAll(stream, input);
@@ -264,7 +265,6 @@ export async function streamLines(options: LineStreamOptions): Promise<{ complet
     await stream.drain();
   } finally {
     client.removeListener('close', stream.onClose);
-    client.removeListener('disconnect', stream.onDisconnect);
     signal?.removeEventListener('abort', stream.stop);
     // A pending read (stdin still open) must not keep the process alive.
     if (!stream.complete) input.destroy();

@@ -2,7 +2,8 @@ import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { IClientPublishOptions, IConnackPacket } from 'mqtt';
 import type { ConnectionConfig, ProtocolVersion, PublishConfig } from '../config/types.js';
-import { ConnectionLostError, InputError, InterruptedError, RejectedError, type TsmqttError } from '../errors.js';
+import { ConnectionLostError, InputError, InterruptedError, ProtocolError, RejectedError, type TsmqttError } from '../errors.js';
+import { lossReason } from '../session/loss.js';
 import { reasonText } from '../session/reason-codes.js';
 import { Reconnector, retryable } from '../session/reconnect.js';
 import {
@@ -39,9 +40,11 @@ export interface PublishRun {
   signal?: AbortSignal;
 }
 
-/** The text of a lost connection while a message waits for its acknowledgement. */
-function lostBeforeAcknowledged(topic: string): string {
-  return `connection lost before the broker acknowledged the message on '${topic}'`;
+/** The error of a connection lost while a message waits for its acknowledgement. */
+function lostBeforeAcknowledged(client: SessionClient, connection: ConnectionConfig, topic: string): TsmqttError {
+  const loss = lossReason(client.ending, connection);
+  const text = `connection to ${endpoint(connection)} lost before the broker acknowledged the message on '${topic}': ${loss.text}`;
+  return loss.protocol ? new ProtocolError(text) : new ConnectionLostError(text);
 }
 
 /** The text of an MQTT 5 PUBACK/PUBREC whose reason code (>= 128) refuses the message. */
@@ -53,9 +56,9 @@ function rejectedMessage(topic: string, code: number): string {
  * Publishes and resolves once the message is complete as its QoS requires: written (QoS 0),
  * PUBACK (QoS 1) or PUBCOMP (QoS 2). A lost connection or an MQTT 5 rejection rejects.
  */
-export function publishOne(client: SessionClient, topic: string, payload: Buffer, options: IClientPublishOptions): Promise<void> {
+export function publishOne(client: SessionClient, connection: ConnectionConfig, topic: string, payload: Buffer, options: IClientPublishOptions): Promise<void> {
   return new Promise((resolve, reject) => {
-    const onClose = (): void => reject(new ConnectionLostError(lostBeforeAcknowledged(topic)));
+    const onClose = (): void => reject(lostBeforeAcknowledged(client, connection, topic));
     client.once('close', onClose);
     client.publish(topic, payload, options, (err) => {
       client.removeListener('close', onClose);
@@ -131,7 +134,7 @@ async function publishRepeated(client: SessionClient, run: PublishRun, payload: 
   try {
     for (let i = 0; i < publish.repeat; i++) {
       if (i > 0 && publish.repeatDelayMs > 0) await Promise.race([sleep(publish.repeatDelayMs), interrupted]);
-      await Promise.race([publishOne(client, publish.topic, payload, publishOptions(publish, i === 0)), interrupted]);
+      await Promise.race([publishOne(client, run.connection, publish.topic, payload, publishOptions(publish, i === 0)), interrupted]);
     }
   } finally {
     release();
@@ -172,7 +175,7 @@ async function publishLines(client: SessionClient, connack: IConnackPacket, run:
     window: Math.min(run.publish.maxInflight, connack.properties?.receiveMaximum ?? Infinity),
     sizer: sizerOf(run),
     ...(maxPacketBytes !== undefined ? { maxPacketBytes } : {}),
-    where: endpoint(run.connection),
+    connection: run.connection,
     progress,
     ...(run.signal ? { signal: run.signal } : {}),
     ...(run.hooks.onRejected ? { onRejected: run.hooks.onRejected } : {}),

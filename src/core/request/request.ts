@@ -49,7 +49,7 @@ export async function runRequest(run: RequestRun): Promise<void> {
       hooks: run.hooks,
       ...(run.signal ? { signal: run.signal } : {}),
       accept: answersRequest(run),
-      afterSubscribed: (client) => publishOne(client, publish.topic, payload, publishOptions(publish, true)),
+      afterSubscribed: (client) => publishOne(client, run.connection, publish.topic, payload, publishOptions(publish, true)),
     });
   } catch (err) {
     if (!(err instanceof TimeoutError)) throw err;

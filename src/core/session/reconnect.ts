@@ -1,4 +1,4 @@
-import { ConnackError, ConnectError, type TsmqttError } from '../errors.js';
+import { ConnackError, ConnectError, ConnectionLostError, type TsmqttError } from '../errors.js';
 
 /** Retry after 1 s, doubling up to 30 s; a successful connection starts over at 1 s. */
 const RECONNECT_FIRST_DELAY_MS = 1000;
@@ -39,9 +39,9 @@ export class Reconnector {
   }
 }
 
-/** A refusal worth retrying: the broker is not there yet, or says it is busy. */
+/** A refusal worth retrying: the broker is not there yet (or closed before CONNACK), or says it is busy. */
 export function retryable(err: TsmqttError): boolean {
-  if (err instanceof ConnectError) return true;
+  if (err instanceof ConnectError || err instanceof ConnectionLostError) return true;
   if (err instanceof ConnackError) return [3, 136, 137, 159].includes(err.reasonCode);
   return false;
 }

@@ -1,6 +1,7 @@
 import MqttClientModule from 'mqtt/lib/client';
 import type { IClientOptions, IPublishPacket, MqttClient as MqttClientType } from 'mqtt';
 import type { StreamBuilder } from '../transport/streams.js';
+import type { Ending } from './loss.js';
 
 /**
  * Decides what becomes of one received PUBLISH before MQTT.js acknowledges it: call `done()` to
@@ -20,12 +21,34 @@ const MqttClient = (MqttClientModule as unknown as { default: typeof MqttClientT
 export class SessionClient extends MqttClient {
   private builder: StreamBuilder;
   onMessage: MessageHandler | undefined;
+  /** How the current (or last) connection ended; cleared at each CONNACK. */
+  ending: Ending = {};
 
   constructor(builder: StreamBuilder, options: IClientOptions) {
     const holder: { client?: SessionClient } = {};
     super((client) => holder.client!.builder(client, client.options), options);
     holder.client = this;
     this.builder = builder;
+    this.on('connect', () => {
+      this.ending = {};
+    });
+    // A DISCONNECT may come in the same read as CONNACK.
+    this.on('disconnect', (packet) => {
+      this.ending.disconnect = packet;
+    });
+    this.on('error', (err: Error & { code?: unknown }) => this.failed(err));
+  }
+
+  /**
+   * After CONNACK, an error ends the connection: a transport error closes it by itself; a packet
+   * MQTT.js could not parse leaves the stream in an unknown state, so it is closed here (MQTT
+   * requires closing on a malformed packet), and the loss is reported once, from 'close'.
+   */
+  private failed(err: Error & { code?: unknown }): void {
+    if (!this.connected) return;
+    if (err.message === 'Keepalive timeout') this.ending.keepalive = true;
+    else this.ending.error ??= err;
+    if (err.code === undefined && !/^(Keepalive timeout|Protocol error)/.test(err.message)) this.stream.destroy();
   }
 
   /** The stream builder of the next connection attempt. */

@@ -125,7 +125,11 @@ export function closeSession(client: SessionClient, properties?: DisconnectPrope
       resolve();
       return;
     }
-    client.end(false, properties ? { properties } : {}, () => resolve());
+    // MQTT.js sends DISCONNECT only once every request has its answer: a broker that never
+    // answers one (a SUBSCRIBE without SUBACK) would keep the run alive. Such a connection is
+    // closed without it; the broker may then publish the will.
+    const unanswered = Object.keys(client.outgoing).length > 0;
+    client.end(unanswered, properties ? { properties } : {}, () => resolve());
   });
 }
 

@@ -1,7 +1,8 @@
-import type { IClientSubscribeOptions, IDisconnectPacket, IPublishPacket, Packet } from 'mqtt';
+import type { IClientSubscribeOptions, IPublishPacket, Packet } from 'mqtt';
 import type { ConnectionConfig, QoS, SubscribeConfig } from '../config/types.js';
 import { closeSession, endpoint, openSession, type Session, type SessionClient, type SessionHooks } from '../session/session.js';
-import { ConnectionLostError, RejectedError, TimeoutError, type TsmqttError } from '../errors.js';
+import { ConnectError, ConnectionLostError, ProtocolError, RejectedError, TimeoutError, type TsmqttError } from '../errors.js';
+import { lossReason } from '../session/loss.js';
 import { Reconnector, retryable } from '../session/reconnect.js';
 import { MessageGate } from './message-gate.js';
 import { reasonText } from '../session/reason-codes.js';
@@ -138,7 +139,6 @@ class Subscription {
   private readonly gate: MessageGate;
   /** A message ended the run (-C reached, --retained-only saw a live one): no more are handled. */
   private doneTaking = false;
-  private readonly endings = new WeakMap<SessionClient, Ending>();
   private readonly reconnector = new Reconnector();
   private retryTimer: NodeJS.Timeout | undefined;
   /** A new session is being sought; finish() must stop that. */
@@ -269,8 +269,10 @@ class Subscription {
     const { filters, unsubscribe } = this.subscribe;
     // -E waits for every acknowledgement; with only -U there is nothing to wait for after them.
     let outstanding = (filters.length > 0 ? 1 : 0) + (unsubscribe.length > 0 ? 1 : 0);
+    const timer = this.awaitAcknowledgements(c, () => outstanding);
     const acknowledged = (): void => {
       outstanding--;
+      if (outstanding === 0) clearTimeout(timer);
       if (outstanding === 0 && (this.subscribe.exitAfterSubscribe || filters.length === 0)) this.finish();
     };
     let subscribeId: number | undefined;
@@ -295,6 +297,21 @@ class Subscription {
       if (!err || this.closing || (what === 'subscribing' ? subscribeId : unsubscribeId) !== undefined) return;
       this.finish(new RejectedError(`${what} failed: ${err.message}`));
     };
+  }
+
+  /**
+   * A broker that accepts the connection but never answers SUBSCRIBE (or UNSUBSCRIBE) would keep
+   * the run waiting for ever: after --connect-timeout, as for CONNACK, the run ends with its own line.
+   */
+  private awaitAcknowledgements(c: SessionClient, outstanding: () => number): NodeJS.Timeout {
+    const seconds = this.connection.connectTimeoutMs / 1000;
+    const timer = setTimeout(() => {
+      if (this.closing || outstanding() === 0 || !c.connected) return;
+      const what = this.subscribe.filters.length > 0 ? 'SUBSCRIBE' : 'UNSUBSCRIBE';
+      this.finish(new ConnectError(`no answer to ${what} from ${endpoint(this.connection)} within ${seconds} s (--connect-timeout)`));
+    }, this.connection.connectTimeoutMs);
+    c.once('close', () => clearTimeout(timer));
+    return timer;
   }
 
   /** False when the broker refused every subscription, which ends the run. */
@@ -394,15 +411,10 @@ class Subscription {
    */
   private prepare(c: SessionClient): void {
     this.client = c;
-    const ending: Ending = {};
-    this.endings.set(c, ending);
-    // A DISCONNECT may come in the same read as CONNACK, before the session is handed over.
-    c.on('disconnect', (packet: IDisconnectPacket) => {
-      ending.disconnect = packet;
-      // The broker is done with this connection (MQTT 5 §3.14.4), whether or not it closes it;
-      // later, so that the close is seen by the listener the handed-over session gets.
-      setImmediate(() => c.end(true));
-    });
+    // A DISCONNECT may come in the same read as CONNACK, before the session is handed over. The
+    // broker is done with this connection (MQTT 5 §3.14.4), whether or not it closes it; later,
+    // so that the close is seen by the listener the handed-over session gets.
+    c.on('disconnect', () => setImmediate(() => c.end(true)));
     this.listen(c);
   }
 
@@ -414,17 +426,13 @@ class Subscription {
       c.end(true);
       return;
     }
-    const ending = this.endings.get(c) ?? {};
-    // Once the run is closing, a reset while the socket goes down is no news to the user.
-    c.on('error', (err) => {
-      if (err.message === 'Keepalive timeout') ending.keepalive = true;
-      else if (!this.closing) this.hooks.onWarning?.(err.message);
-    });
+    // Errors end the connection (SessionClient words them from its ending): one line, at 'close'.
+    c.on('error', () => {});
     c.once('close', () => {
       if (this.closing) this.clearsDone?.();
-      else this.lost(ending);
+      else this.lost(c);
     });
-    if (this.closing || ending.disconnect) return;
+    if (this.closing || c.ending.disconnect) return;
     if (again) {
       this.resumed(c, connack.sessionPresent);
       return;
@@ -446,13 +454,17 @@ class Subscription {
   }
 
   /** The connection went away while the run was still on: reconnect, or end the run. */
-  private lost(ending: Ending): void {
+  private lost(c: SessionClient): void {
     // Clears sent on the old connection are forgotten: a resubscription brings the retained
     // messages (and their clears) again.
     this.clearsGeneration++;
     this.clearsPending.clear();
-    const why = lossReason(ending, this.connection);
+    const why = lossReason(c.ending, this.connection);
     const where = endpoint(this.connection);
+    if (why.protocol) {
+      this.finish(new ProtocolError(`connection to ${where} lost: ${why.text}`));
+      return;
+    }
     if (why.final || !this.subscribe.reconnect) {
       this.finish(new ConnectionLostError(`connection to ${where} lost: ${why.text}`));
       return;
@@ -508,46 +520,6 @@ class Subscription {
  */
 export function runSubscribe(run: SubscribeRun): Promise<void> {
   return new Promise<void>((resolve, reject) => new Subscription(run, resolve, reject).start());
-}
-
-/** How a connection ended, as far as the client could see. */
-export interface Ending {
-  /** The broker's MQTT 5 DISCONNECT, if it sent one. */
-  disconnect?: IDisconnectPacket;
-  /** MQTT.js gave up waiting for PINGRESP. */
-  keepalive?: boolean;
-}
-
-/**
- * Words for why the connection ended. `final`: the broker ended it on purpose (MQTT 5
- * DISCONNECT), so reconnecting would be wrong, except when it is shutting down or busy.
- */
-export function lossReason(
-  ending: Ending,
-  connection: ConnectionConfig,
-): { text: string; final: boolean } {
-  if (ending.disconnect) {
-    const code = ending.disconnect.reasonCode ?? 0;
-    const said = ending.disconnect.properties?.reasonString;
-    const words = said ? ` (the broker says: "${said}")` : '';
-    if (code === 142) {
-      return {
-        text: `the broker disconnected us: session taken over (reason code 142): another client connected with the client id '${connection.clientId}'${words}`,
-        final: true,
-      };
-    }
-    return {
-      text: `the broker disconnected us: ${reasonText(code)} (reason code ${code})${words}`,
-      final: ![139, 137, 159].includes(code),
-    };
-  }
-  if (ending.keepalive) {
-    return {
-      text: `keepalive expired: the broker did not answer PINGREQ (nothing received for ${connection.keepalive * 1.5} s, keepalive ${connection.keepalive} s)`,
-      final: false,
-    };
-  }
-  return { text: 'the broker closed the connection', final: false };
 }
 
 function describeDenied(denied: Array<{ filter: string; code: number }>): string {
