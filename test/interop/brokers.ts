@@ -34,6 +34,9 @@ export interface InteropBroker {
   readonly startMs: number;
   subacks(): number;
   waitForSubacks(n: number, timeoutMs?: number): Promise<void>;
+  /** Session-present flags of the CONNACKs sent so far. */
+  connacks(): boolean[];
+  waitForConnacks(n: number, timeoutMs?: number): Promise<void>;
   /** The broker's log so far, for failure messages. */
   log(): string;
   /** Signals the broker's processes (SIGKILL, SIGSTOP, SIGCONT); false for in-process brokers. */
@@ -187,6 +190,8 @@ async function withRelay(
     startMs: launched.startMs,
     subacks: () => relay.subacks(),
     waitForSubacks: (n, timeoutMs = 10_000) => relay.waitForSubacks(n, timeoutMs),
+    connacks: () => relay.connacks(),
+    waitForConnacks: (n, timeoutMs = 10_000) => relay.waitForConnacks(n, timeoutMs),
     log: launched.log,
     signal: launched.signal,
     restart: async () => {

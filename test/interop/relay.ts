@@ -13,12 +13,18 @@ export interface Relay {
   readonly port: number;
   subacks(): number;
   waitForSubacks(n: number, timeoutMs: number): Promise<void>;
+  /** The session-present flag of every CONNACK so far, in order. */
+  connacks(): boolean[];
+  waitForConnacks(n: number, timeoutMs: number): Promise<void>;
   /** Drops every relayed connection at once, as a broker crash would look to the clients. */
   dropAll(): void;
   stop(): Promise<void>;
 }
 
-/** Splits a byte stream into MQTT packets by their fixed header and reports each packet type. */
+/**
+ * Splits a byte stream into MQTT packets by their fixed header and reports each packet's type and
+ * first body byte (the CONNACK flags; undefined for an empty body).
+ */
 export class PacketFramer {
   private buffered = Buffer.alloc(0);
   /** Bytes of the current packet still to skip (its body may span many chunks; it is not kept). */
@@ -26,7 +32,7 @@ export class PacketFramer {
   /** False once the stream stopped looking like MQTT: nothing more is reported. */
   private sane = true;
 
-  constructor(private readonly onPacket: (type: number) => void) {}
+  constructor(private readonly onPacket: (type: number, firstByte: number | undefined) => void) {}
 
   push(chunk: Buffer): void {
     let data = chunk;
@@ -46,7 +52,8 @@ export class PacketFramer {
         this.sane = false;
         return;
       }
-      this.onPacket(header.type);
+      if (header.remainingLength > 0 && this.buffered.length <= header.headerLength) return;
+      this.onPacket(header.type, header.remainingLength > 0 ? this.buffered[header.headerLength] : undefined);
       const rest = this.buffered.subarray(header.headerLength);
       this.buffered = Buffer.alloc(0);
       this.skipping = header.remainingLength;
@@ -67,16 +74,19 @@ function readFixedHeader(buf: Buffer): { type: number; headerLength: number; rem
   return 'invalid';
 }
 
+const CONNACK = 2;
 const SUBACK = 9;
 
 export async function startRelay(target: { host: string; port: number }): Promise<Relay> {
   let subacks = 0;
+  const connacks: boolean[] = [];
   const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
     const upstream = net.connect({ host: target.host, port: target.port });
     sockets.add(client).add(upstream);
-    const framer = new PacketFramer((type) => {
+    const framer = new PacketFramer((type, firstByte) => {
       if (type === SUBACK) subacks++;
+      if (type === CONNACK) connacks.push(((firstByte ?? 0) & 1) === 1);
     });
     client.pipe(upstream);
     upstream.on('data', (data: Buffer) => framer.push(data));
@@ -111,6 +121,14 @@ export async function startRelay(target: { host: string; port: number }): Promis
       const deadline = Date.now() + timeoutMs;
       while (subacks < n) {
         if (Date.now() > deadline) throw new Error(`no SUBACK #${n} within ${timeoutMs} ms (seen ${subacks})`);
+        await sleep(10);
+      }
+    },
+    connacks: () => [...connacks],
+    async waitForConnacks(n, timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      while (connacks.length < n) {
+        if (Date.now() > deadline) throw new Error(`no CONNACK #${n} within ${timeoutMs} ms (seen ${connacks.length})`);
         await sleep(10);
       }
     },
