@@ -81,6 +81,23 @@ export function canConnect(port: number): Promise<boolean> {
 }
 
 /**
+ * Process groups and folders still alive. A broker runs detached (its own process group), so it
+ * would outlive a runner that dies without calling stop(): on exit they are killed and removed.
+ */
+const liveGroups = new Set<number>();
+const liveDirs = new Set<string>();
+process.on('exit', () => {
+  for (const pgid of liveGroups) {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  for (const dir of liveDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/**
  * A broker run as a child process in its own process group, so that signals reach every process
  * of it (RabbitMQ's start script and the Erlang VM under it) and nothing outlives stop().
  */
@@ -101,6 +118,7 @@ class ProcessGroup {
     const child = spawn(this.file, this.args, { env: this.env, cwd: this.cwd, detached: true, stdio: ['ignore', out, out] });
     closeSync(out);
     this.exited = false;
+    if (child.pid !== undefined) liveGroups.add(child.pid);
     child.on('exit', () => (this.exited = true));
     this.child = child;
   }
@@ -141,6 +159,14 @@ class ProcessGroup {
     if (this.exited) {
       // The leader is gone but a stray member of the group may be left (a killed start script).
       this.signal('SIGKILL');
+      if (this.child?.pid !== undefined) {
+        try {
+          process.kill(-this.child.pid, 'SIGKILL');
+        } catch {
+          // none left
+        }
+        liveGroups.delete(this.child.pid);
+      }
       return;
     }
     this.signal('SIGCONT');
@@ -155,6 +181,7 @@ class ProcessGroup {
     } catch {
       // none left: the usual case
     }
+    liveGroups.delete(this.child!.pid!);
   }
 }
 
@@ -219,10 +246,12 @@ async function launchProcessBroker(
   afterStart: () => Promise<void> = async () => {},
   cleanup: () => Promise<void> = async () => {},
 ): Promise<Launched> {
+  liveDirs.add(dir);
   const stopAll = async (): Promise<void> => {
     await group.stop();
     await cleanup();
     rmSync(dir, { recursive: true, force: true });
+    liveDirs.delete(dir);
   };
   const t0 = performance.now();
   group.launch();

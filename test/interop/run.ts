@@ -178,6 +178,11 @@ function writeDoc(text: string): void {
     'issue 19, listed in test/interop/known.ts until it is fixed. Everything between the markers below',
     'is rewritten by each full run.',
     '',
+    'CI (.ci/run) runs the suite on all four brokers: mosquitto and aedes must start (the run fails',
+    'otherwise); RabbitMQ and ejabberd are installed from Debian packages by scripts/interop-setup.sh and',
+    'skipped, with the reason printed, when they cannot be installed or started. The same run also runs',
+    'the broker fault tests (test/faults/: kill -9 and restart, SIGSTOP).',
+    '',
   ].join('\n');
   const old = existsSync(DOC) ? readFileSync(DOC, 'utf8') : `${intro}\n${BEGIN}\n${END}\n`;
   const start = old.indexOf(BEGIN);

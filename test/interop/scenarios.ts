@@ -135,7 +135,7 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     id: 'retained',
-    title: 'retained: set, seen by a new subscriber, cleared',
+    title: 'retained message set, seen by a new subscriber, cleared',
     async run(ctx) {
       const t = `${ctx.base}/t`;
       const set = await ctx.pub(['-q', '1', '-r', '-t', t, '-m', 'kept']);
