@@ -1,8 +1,6 @@
 // Fault suite, fast part: tspub and tssub against fake servers on loopback that each put the client
 // in one faulty situation, with a bounded time, a checked exit code and a checked stderr line.
-// Expected outcomes are those of issue 19. Tests of defects still open assert the correct
-// behaviour and carry `todo: 'issue 19 defect N'`: they run, and do not fail the suite, until the
-// defect is fixed and the todo removed.
+// Expected outcomes are those of issue 19; a test of one of its defects names it (defect N).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, afterEach, describe, test } from 'node:test';
@@ -56,20 +54,21 @@ async function until(f: FakeBroker, cmd: Parameters<FakeBroker['waitForPacket']>
 
 describe('servers that do not speak MQTT', () => {
   for (const kind of ['garbage', 'http'] as const) {
-    test(`${kind}: tspub exits 1 at once, saying the server does not speak MQTT`, async () => {
+    // A protocol error, as mosquitto's clients call it (exit 2).
+    test(`${kind}: tspub exits 2 at once, saying the server does not speak MQTT`, async () => {
       const f = await fake(FAKES[kind]);
       const r = await timed(start('tspub', [...at(f), '-t', 't', '-m', 'x'], { timeoutMs: 5000 }));
       ended(r, 5000);
-      assert.equal(r.code, 1);
-      assert.match(r.stderr, /^tspub: 127\.0\.0\.1:\d+ does not speak MQTT as expected: .+\n$/);
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, /^tspub: 127\.0\.0\.1:\d+ answered CONNECT with something that is not MQTT \(.+\): is it an MQTT broker, or does it expect TLS \(--cafile, --tls-use-os-certs\)\?\n$/);
     });
 
-    test(`${kind}: tssub exits 1 at once with the same one line as tspub`, { todo: 'issue 19 defect 5' }, async () => {
+    test(`${kind}: tssub exits 2 at once with the same one line as tspub`, async () => {
       const f = await fake(FAKES[kind]);
       const pub = await timed(start('tspub', [...at(f), '-t', 't', '-m', 'x'], { timeoutMs: 5000 }));
       const sub = await timed(start('tssub', [...at(f), '-t', 't'], { timeoutMs: 5000 }));
       ended(sub, 5000);
-      assert.equal(sub.code, 1);
+      assert.equal(sub.code, 2);
       assert.equal(neutral(sub.stderr), neutral(pub.stderr));
     });
   }
@@ -87,11 +86,12 @@ describe('CONNACK faults', () => {
       assert.match(r.stderr, new RegExp(`^${tool}: connection refused by the broker at 127\\.0\\.0\\.1:\\d+: not authori[sz]ed\\n$`));
     });
 
-    test(`truncated CONNACK: ${tool} exits 1 at once, naming a closed connection`, async () => {
+    // As mosquitto_pub: a connection closed before CONNACK is a lost connection (7).
+    test(`truncated CONNACK: ${tool} exits 7 at once, naming a closed connection`, async () => {
       const f = await fake(FAKES.truncated);
       const r = await timed(start(tool, [...at(f), ...args], { timeoutMs: 5000 }));
       ended(r, 5000);
-      assert.equal(r.code, 1);
+      assert.equal(r.code, 7);
       assert.match(r.stderr, new RegExp(`^${tool}: 127\\.0\\.0\\.1:\\d+ closed the connection before accepting it`));
       assert.equal(r.stderr.split('\n').filter(Boolean).length, 1, 'one line');
     });
@@ -115,14 +115,12 @@ describe('CONNACK faults', () => {
   });
 });
 
+// Defect 1: the guards are just past each bound, so the file stays quick if it ever came back.
 describe('subscription never acknowledged', () => {
-  const todo = 'issue 19 defect 1';
-  // The guards are just past each bound: while the defect is open these tests run into them, and
-  // the whole file must stay quick enough for the normal test run.
   for (const [kind, wait] of [['noSuback', 5], ['huge', 2]] as const) {
     const what = kind === 'noSuback' ? 'CONNACK without SUBACK' : 'PUBLISH header announcing 268,435,455 bytes';
 
-    test(`${what}: tssub -W ${wait} exits 27 within ${wait + 1.5} s`, { todo }, async () => {
+    test(`${what}: tssub -W ${wait} exits 27 within ${wait + 1.5} s`, async () => {
       const f = await fake(FAKES[kind]);
       const limit = (wait + 1.5) * 1000;
       const r = await timed(start('tssub', [...at(f), '-t', 'x', '-W', String(wait)], { timeoutMs: limit + 500 }));
@@ -133,7 +131,7 @@ describe('subscription never acknowledged', () => {
 
     const signals = kind === 'noSuback' ? (['SIGTERM', 'SIGINT'] as const) : (['SIGTERM'] as const);
     for (const signal of signals) {
-      test(`${what}: ${signal} ends tssub within 1 s, exit 0 (signal after connecting)`, { todo }, async () => {
+      test(`${what}: ${signal} ends tssub within 1 s, exit 0 (signal after connecting)`, async () => {
         const f = await fake(FAKES[kind]);
         const proc = start('tssub', [...at(f), '-t', 'x'], { timeoutMs: 10_000 });
         await until(f, 'subscribe');
@@ -150,7 +148,7 @@ describe('subscription never acknowledged', () => {
     }
   }
 
-  test('CONNACK without SUBACK: tssub gives up after --connect-timeout with a line about the subscription', { todo: 'issue 19 defect 1' }, async () => {
+  test('CONNACK without SUBACK: tssub gives up after --connect-timeout with a line about the subscription', async () => {
     const f = await fake(FAKES.noSuback);
     const r = await timed(start('tssub', [...at(f), '-t', 'x', '--connect-timeout', '2'], { timeoutMs: 5500 }));
     ended(r, 5000);
@@ -167,8 +165,8 @@ describe('subscription never acknowledged', () => {
   });
 });
 
+// Defects 2 and 3.
 describe('QoS 2 PUBLISH answered by PUBACK (a broker downgrading to QoS 1)', () => {
-  const todo3 = 'issue 19 defect 3';
   /** The one outcome: exit 2 (protocol error, as mosquitto_pub), saying it went at QoS 1. */
   function downgraded(r: Timed): void {
     assert.equal(r.code, 2, `exit ${r.code}, stderr ${JSON.stringify(r.stderr)}`);
@@ -178,35 +176,35 @@ describe('QoS 2 PUBLISH answered by PUBACK (a broker downgrading to QoS 1)', () 
     assert.match(lines[0]!, /-q 1/);
   }
 
-  test('tspub -q 2 -m: exit 2, delivered at QoS 1, suggests -q 1', { todo: todo3 }, async () => {
+  test('tspub -q 2 -m: exit 2, delivered at QoS 1, suggests -q 1', async () => {
     const f = await fake(FAKES.pubackForQos2);
     const r = await timed(start('tspub', [...at(f), '-t', 't', '-q', '2', '-m', 'x'], { timeoutMs: 5000 }));
     ended(r, 5000);
     downgraded(r);
   });
 
-  test('tspub -q 2 -m -d: the same outcome as without -d', { todo: todo3 }, async () => {
+  test('tspub -q 2 -m -d: the same outcome as without -d', async () => {
     const f = await fake(FAKES.pubackForQos2);
     const r = await timed(start('tspub', [...at(f), '-t', 't', '-q', '2', '-m', 'x', '-d'], { timeoutMs: 5000 }));
     ended(r, 5000);
     downgraded(r);
   });
 
-  test('tspub -q 2 --repeat 3 -d: the same outcome', { todo: todo3 }, async () => {
+  test('tspub -q 2 --repeat 3 -d: the same outcome', async () => {
     const f = await fake(FAKES.pubackForQos2);
     const r = await timed(start('tspub', [...at(f), '-t', 't', '-q', '2', '-m', 'x', '--repeat', '3', '-d'], { timeoutMs: 5000 }));
     ended(r, 5000);
     downgraded(r);
   });
 
-  test('tspub -q 2 -l: ends at the end of input with the same outcome', { todo: 'issue 19 defect 2' }, async () => {
+  test('tspub -q 2 -l: ends at the end of input with the same outcome', async () => {
     const f = await fake(FAKES.pubackForQos2);
     const r = await timed(start('tspub', [...at(f), '-t', 't', '-q', '2', '-l'], { input: 'x\n', timeoutMs: 4000 }));
     ended(r, 3500);
     downgraded(r);
   });
 
-  test('tspub -q 2 -l: SIGTERM ends it within 2 s', { todo: 'issue 19 defect 2' }, async () => {
+  test('tspub -q 2 -l: SIGTERM ends it within 2 s', async () => {
     const f = await fake(FAKES.pubackForQos2);
     const proc = start('tspub', [...at(f), '-t', 't', '-q', '2', '-l'], { timeoutMs: 10_000 });
     proc.child.stdin!.write('x\n'); // stdin stays open: tspub waits for more lines
@@ -224,8 +222,8 @@ describe('QoS 2 PUBLISH answered by PUBACK (a broker downgrading to QoS 1)', () 
   });
 });
 
+// Defect 4.
 describe('invalid UTF-8 from argv is refused, not rewritten', () => {
-  const todo = 'issue 19 defect 4';
   /** Runs through sh: node cannot put bytes that are not UTF-8 into argv itself. */
   function viaShell(tool: 'tspub' | 'tssub', f: FakeBroker, args: string): Promise<Timed> {
     const bad = `"$(printf 'a/\\377\\376/b')"`;
@@ -254,7 +252,7 @@ describe('invalid UTF-8 from argv is refused, not rewritten', () => {
     ['tspub', '-V 5 -D publish user-property BAD v -t ok -m x', /-D|user-property/],
   ];
   for (const [tool, args, option] of cases) {
-    test(`${tool} ${args.replace('BAD', () => 'a/\\377\\376/b')}: exit 1 naming the option, nothing published`, { todo }, async () => {
+    test(`${tool} ${args.replace('BAD', () => 'a/\\377\\376/b')}: exit 1 naming the option, nothing published`, async () => {
       const f = await fake(FAKES.pubackForQos2);
       const r = await viaShell(tool, f, args);
       ended(r, 5000);
@@ -266,7 +264,7 @@ describe('invalid UTF-8 from argv is refused, not rewritten', () => {
   }
 });
 
-test('topic alias: -V 5 -D publish topic-alias 1 --repeat 3 sends the topic once, then the alias alone', { todo: 'issue 19 defect 8' }, async () => {
+test('topic alias: -V 5 -D publish topic-alias 1 --repeat 3 sends the topic once, then the alias alone', async () => {
   const f = await fake(FAKES.aliases);
   const r = await timed(start('tspub', [...at(f), '-V', '5', '-q', '1', '-t', 'alias/topic', '-m', 'x', '-D', 'publish', 'topic-alias', '1', '--repeat', '3'], { timeoutMs: 5000 }));
   ended(r, 5000);

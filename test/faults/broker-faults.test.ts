@@ -75,7 +75,7 @@ describe('broker kill -9 and restart during tspub -l -q 1 -c -i', { skip }, () =
     assert.deepEqual(firsts, lines);
   });
 
-  test('tspub says once that the connection was lost, in its own words', { todo: 'issue 19 defect 5' }, () => {
+  test('tspub says once that the connection was lost, in its own words', () => {
     assert.doesNotMatch(pub.stderr, /^(read|write) E[A-Z]+/m, 'a raw socket error line');
     const lost = pub.stderr.split('\n').filter((l) => /lost|closed|reconnect/i.test(l));
     assert.ok(lost.length <= 2, `${lost.length} lines about the lost connection: ${pub.stderr}`);
@@ -121,13 +121,13 @@ describe('broker kill -9 and restart during tssub -c -i', { skip }, () => {
     assert.equal(got, 'after restart\n');
   });
 
-  test('SIGTERM after the session resumed ends tssub within 1 s with exit 0', { todo: 'issue 19 defect 6' }, () => {
+  test('SIGTERM after the session resumed ends tssub within 1 s with exit 0', () => {
     assert.equal(term.signal, null, 'SIGTERM did not end it');
     assert.ok(term.ms < 1000, `${Math.round(term.ms)} ms`);
     assert.equal(term.code, 0, `exit ${term.code}; the man page keeps 143 for "before the connection was up"`);
   });
 
-  test('one line for the lost connection, no raw socket error', { todo: 'issue 19 defect 5' }, () => {
+  test('one line for the lost connection, no raw socket error', () => {
     assert.doesNotMatch(term.stderr, /^(tssub: )?(read|write) E[A-Z]+/m, term.stderr);
   });
 });

@@ -5,7 +5,7 @@ import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import mqttPacket from 'mqtt-packet';
 
-export interface FakeConnection {
+interface FakeConnection {
   readonly socket: net.Socket;
   /** Protocol level of the CONNECT received (4 until one is). */
   readonly protocolVersion: number;
@@ -102,7 +102,7 @@ export async function startFakeBroker(behaviour: FakeBehaviour): Promise<FakeBro
 }
 
 /** CONNACK accepting the connection, in the form the client's protocol version needs. */
-export function connack(conn: FakeConnection, code = 0, properties?: mqttPacket.IConnackPacket['properties']): void {
+function connack(conn: FakeConnection, code = 0, properties?: mqttPacket.IConnackPacket['properties']): void {
   if (conn.protocolVersion === 5) {
     conn.send({ cmd: 'connack', sessionPresent: false, reasonCode: code, ...(properties ? { properties } : {}) });
   } else {

@@ -13,11 +13,11 @@ export type BrokerName = 'mosquitto' | 'aedes' | 'rabbitmq' | 'ejabberd';
 export const BROKERS: readonly BrokerName[] = ['mosquitto', 'aedes', 'rabbitmq', 'ejabberd'];
 
 /** MQTT versions by their -V spelling. */
-export type Version = '31' | '311' | '5';
+type Version = '31' | '311' | '5';
 
 /** Credentials every broker here accepts, and a password none accepts for that user. */
 export const USER = 'tsmqtt';
-export const PASSWORD = 'secret';
+const PASSWORD = 'secret';
 export const WRONG_PASSWORD = 'wrong';
 
 export interface InteropBroker {
@@ -47,13 +47,13 @@ export interface InteropBroker {
 }
 
 /** Thrown when a broker is not installed or failed to start: the suite skips it and says why. */
-export class Unavailable extends Error {}
+class Unavailable extends Error {}
 
 export function hasCommand(name: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
 }
 
-export async function freePort(avoid: readonly number[] = []): Promise<number> {
+async function freePort(avoid: readonly number[] = []): Promise<number> {
   // Bounded: the kernel hands out a different ephemeral port almost every time.
   for (let i = 0; i < 20; i++) {
     const port = await new Promise<number>((resolve, reject) => {
@@ -70,7 +70,7 @@ export async function freePort(avoid: readonly number[] = []): Promise<number> {
   throw new Error('no free port found');
 }
 
-export function canConnect(port: number): Promise<boolean> {
+function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ host: '127.0.0.1', port }, () => {
       socket.destroy();
@@ -317,7 +317,7 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<In
   return withRelay('mosquitto', [], ['31', '311', '5'], launched);
 }
 
-export async function startAedes(): Promise<InteropBroker> {
+async function startAedes(): Promise<InteropBroker> {
   const t0 = performance.now();
   const { Aedes } = await import('aedes');
   const aedes = await Aedes.createBroker({
@@ -355,7 +355,7 @@ const RABBITMQ_SERVER = '/usr/lib/rabbitmq/bin/rabbitmq-server';
  * RABBITMQ_* location points into our folder, the node name is unique, and it gets an epmd of its
  * own on a free port so it neither meets nor leaves behind a system-wide one.
  */
-export async function startRabbitMQ(): Promise<InteropBroker> {
+async function startRabbitMQ(): Promise<InteropBroker> {
   if (!existsSync(RABBITMQ_SERVER)) throw new Unavailable('RabbitMQ is not installed (apt-get install rabbitmq-server)');
   if (!hasCommand('epmd')) throw new Unavailable('epmd (erlang-base) is not installed');
   const dir = mkdtempSync(join(tmpdir(), 'tsmqtt-interop-rabbitmq-'));
@@ -422,7 +422,7 @@ const EJABBERD_LIBS = '/usr/lib/x86_64-linux-gnu';
  * no node name), with its own config, Mnesia spool and log in our folder. MQTT logins go through
  * ejabberd's user accounts: one user is registered when it is up.
  */
-export async function startEjabberd(): Promise<InteropBroker> {
+async function startEjabberd(): Promise<InteropBroker> {
   if (!existsSync(join(EJABBERD_LIBS, 'ejabberd-23.01')) && !hasCommand('ejabberdctl')) {
     throw new Unavailable('ejabberd is not installed (apt-get install ejabberd)');
   }

@@ -37,7 +37,7 @@ export interface Running {
 
 const live = new Set<ChildProcess>();
 
-export function commandOf(family: Family, role: 'pub' | 'sub'): [string, string[]] {
+function commandOf(family: Family, role: 'pub' | 'sub'): [string, string[]] {
   if (family === 'tsmqtt') return [process.execPath, [join(ROOT, 'bin', role === 'pub' ? 'tspub.js' : 'tssub.js')]];
   return [role === 'pub' ? 'mosquitto_pub' : 'mosquitto_sub', []];
 }

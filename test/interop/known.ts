@@ -4,14 +4,14 @@
 // reports the row as "now same" and the row is to be deleted (see run.ts for the exit code).
 import type { BrokerName } from './brokers.js';
 
-export interface Quirk {
+interface Quirk {
   broker: BrokerName;
   /** Scenario ids the quirk shows in. */
   scenarios: readonly string[];
   text: string;
 }
 
-export const QUIRKS: readonly Quirk[] = [
+const QUIRKS: readonly Quirk[] = [
   { broker: 'rabbitmq', scenarios: ['qos2', 'downgrade', 'qos2-debug', 'qos2-lines'], text: 'QoS 2 downgraded to 1' },
   { broker: 'rabbitmq', scenarios: ['retained-wildcard'], text: 'retained only for exact topics' },
   { broker: 'rabbitmq', scenarios: ['v5', 'v5-refused', 'v5-properties', 'v5-expiry'], text: 'no MQTT 5' },
@@ -31,7 +31,7 @@ export interface ExpectedDifference {
   asserts: string;
 }
 
-export const EXPECTED_DIFFERENCES: readonly ExpectedDifference[] = [
+const EXPECTED_DIFFERENCES: readonly ExpectedDifference[] = [
   {
     broker: 'rabbitmq',
     scenario: 'qos2',

@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { BROKERS, Unavailable, startNamed, type BrokerName, type InteropBroker } from './brokers.js';
+import { BROKERS, startNamed, type BrokerName, type InteropBroker } from './brokers.js';
 import { FAMILIES, killAll, removeIsolatedHome, type Family } from './clients.js';
 import { expectedDifference, quirkOf, type ExpectedDifference } from './known.js';
 import { SCENARIOS, withCtx, type Outcome, type Scenario } from './scenarios.js';

@@ -39,12 +39,12 @@ export interface Scenario {
 }
 
 /** Exit status as a script sees it: the code, or the signal that ended the process. */
-export function exit(r: Result): string | number {
+function exit(r: Result): string | number {
   return r.code ?? `killed:${r.signal}`;
 }
 
 /** stdout as text where it is short and printable, else its size and hash. */
-export function summary(buf: Buffer): string {
+function summary(buf: Buffer): string {
   const text = buf.toString('utf8');
   if (buf.length <= 200 && Buffer.from(text, 'utf8').equals(buf) && !/[\u0000-\u0008\u000e-\u001f]/.test(text)) return text;
   return `${buf.length} bytes sha256:${createHash('sha256').update(buf).digest('hex').slice(0, 16)}`;
