@@ -276,3 +276,39 @@ test('topic alias: -V 5 -D publish topic-alias 1 --repeat 3 sends the topic once
     [['alias/topic', 1], ['', 1], ['', 1]],
   );
 });
+
+// Defect 7.
+describe('a broker that does not speak the version asked for', () => {
+  test('an MQTT 3 broker refusing MQTT 5 in MQTT 3: exit 132, as mosquitto, and the way out', async () => {
+    const f = await fake(FAKES.v311Only);
+    for (const tool of ['tspub', 'tssub'] as const) {
+      const args = tool === 'tspub' ? ['-t', 't', '-m', 'x'] : ['-t', 't'];
+      const r = await timed(start(tool, [...at(f), '-V', '5', ...args], { timeoutMs: 5000 }));
+      ended(r, 5000);
+      assert.equal(r.code, 132, r.stderr);
+      assert.match(r.stderr, new RegExp(`^${tool}: the broker at 127\\.0\\.0\\.1:\\d+ does not accept MQTT 5 \\(it answered in MQTT 3: unacceptable protocol version\\): try -V 311\\n$`));
+      const ok = await timed(start(tool, [...at(f), '-V', '311', ...args, ...(tool === 'tssub' ? ['-E'] : [])], { timeoutMs: 5000 }));
+      assert.notEqual(ok.code, 132);
+    }
+  });
+
+  test('a server that closes the connection on an MQTT 5 CONNECT: exit 7 and the hint', async () => {
+    const f = await fake(FAKES.truncated);
+    const r = await timed(start('tspub', [...at(f), '-V', '5', '-t', 't', '-m', 'x'], { timeoutMs: 5000 }));
+    assert.equal(r.code, 7);
+    assert.match(r.stderr, /closed the connection before accepting it: if it is an MQTT broker, it may not accept MQTT 5: try -V 311\n$/);
+  });
+});
+
+describe('tspub -e: a refused subscription is its own line, not a timeout', () => {
+  for (const version of ['5', '311']) {
+    test(`-V ${version}`, async () => {
+      const f = await fake(FAKES.subackRefused);
+      const r = await timed(start('tspub', [...at(f), '-V', version, '-t', 'svc/x', '-e', 'resp/x', '-m', 'x', '-W', '5'], { timeoutMs: 8000 }));
+      ended(r, 4000);
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /^tspub: the broker refused every subscription: 'resp\/x' \(.+\)\n$/);
+      assert.equal(f.packets().filter((p) => p.cmd === 'publish').length, 0, 'no request published without a subscription');
+    });
+  }
+});

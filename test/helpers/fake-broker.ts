@@ -166,6 +166,30 @@ export const FAKES = {
       if (p.cmd === 'disconnect') c.close();
     },
   },
+  /** A broker that refuses every subscription (0x80 / 0x87 not authorized) and acknowledges publishes. */
+  subackRefused: {
+    onPacket: (c, p) => {
+      if (p.cmd === 'connect') connack(c);
+      if (p.cmd === 'subscribe') c.send({ cmd: 'suback', messageId: p.messageId, granted: p.subscriptions.map(() => (c.protocolVersion === 5 ? 0x87 : 0x80)) });
+      if (p.cmd === 'publish' && p.qos === 1) c.send({ cmd: 'puback', messageId: p.messageId! });
+      if (p.cmd === 'disconnect') c.close();
+    },
+  },
+  /** An MQTT 3 broker: any CONNECT other than 3.1.1 gets its return code 1, unacceptable protocol version. */
+  v311Only: {
+    onData: (c, data) => {
+      // The protocol level is the byte after the protocol name: 'MQTT' (4 bytes) at offset 4 of the body.
+      const level = data[8];
+      if (level !== 4) {
+        c.write(Buffer.from([0x20, 0x02, 0x00, 0x01]));
+        c.socket.end();
+      }
+    },
+    onPacket: (c, p) => {
+      if (p.cmd === 'connect' && p.protocolVersion === 4) connack(c);
+      if (p.cmd === 'disconnect') c.close();
+    },
+  },
   /** An MQTT 5 broker with topic aliases (maximum 10), acknowledging everything. */
   aliases: {
     onPacket: (c, p) => {
