@@ -17,9 +17,6 @@ const QUIRKS: readonly Quirk[] = [
   { broker: 'rabbitmq', scenarios: ['v5', 'v5-refused', 'v5-properties', 'v5-expiry'], text: 'no MQTT 5' },
   { broker: 'aedes', scenarios: ['v5', 'v5-refused', 'v5-properties', 'v5-expiry'], text: 'no MQTT 5' },
   { broker: 'ejabberd', scenarios: ['v31', 'v31-refused'], text: 'no MQTT 3.1' },
-  // ejabberd 23.01 acknowledges every PUBLISH of a fast QoS 1 burst but forwards only part of it
-  // (1,884 and 672 of 10,000 in two runs): the same for both clients, so a broker trait.
-  { broker: 'ejabberd', scenarios: ['lines-10k'], text: 'drops part of a fast QoS 1 burst' },
 ];
 
 export interface ExpectedDifference {
