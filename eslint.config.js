@@ -36,7 +36,7 @@ export default tseslint.config(
     rules: { 'max-lines-per-function': 'off' },
   },
   {
-    files: ['**/*.cjs'],
+    files: ['**/*.cjs', 'bin/*.js'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -1,7 +1,11 @@
-// Bundles both commands into dist/ with esbuild: one ES module entry (src/cli/main.ts) and the
-// chunks it loads with import() where a run needs them (yargs to parse, MQTT.js to connect, the
-// terminal packages, TLS/WebSocket/SOCKS), so that --help loads neither yargs nor MQTT.js.
-// src/ stays the source of truth; the tests run the bundle through bin/, exactly what npm installs.
+// Bundles both commands into one file, dist/main.cjs, with esbuild. src/ stays the source of truth;
+// the tests run the bundle through bin/, exactly what npm installs.
+//
+// One CommonJS file rather than ES module chunks: on Node 24 the ES module loader (resolving and
+// linking chunks, and a module facade for each of Node's modules) cost a one-shot publish ~10 ms
+// more (docs/performance.md). What a run does not need is still not evaluated: esbuild turns each
+// import() of src/ (the commands, yargs-parser, MQTT.js's client, TLS, WebSocket, SOCKS, chalk,
+// ora) into a module initialised on first use, and Node's compile cache keeps the compiled code.
 //
 // `node scripts/build.js --no-minify` keeps names readable for `node --cpu-prof`.
 import { build } from 'esbuild';
@@ -14,11 +18,10 @@ const mqttPkg = JSON.parse(readFileSync(new URL('../node_modules/mqtt/package.js
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 
 await build({
-  entryPoints: { main: 'src/cli/main.ts' },
-  outdir: 'dist',
+  entryPoints: ['src/cli/main.ts'],
+  outfile: 'dist/main.cjs',
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node22',
   minify: !process.argv.includes('--no-minify'),
@@ -26,12 +29,14 @@ await build({
   sourcemap: 'linked',
   sourcesContent: false,
   legalComments: 'none',
-  // The dependencies are CommonJS and require() Node's modules; an ES module has no require.
-  banner: { js: "import { createRequire as __tsmqttCreateRequire } from 'node:module'; const require = __tsmqttCreateRequire(import.meta.url);" },
   define: {
     __TSMQTT_VERSION__: JSON.stringify(pkg.version),
     __MQTTJS_VERSION__: JSON.stringify(mqttPkg.version),
+    // yargs-parser, an ES module, asks for its own URL to make a require(); in a CommonJS bundle
+    // the bundle's file is that place.
+    'import.meta.url': '__tsmqttUrl',
   },
+  banner: { js: "const __tsmqttUrl = require('node:url').pathToFileURL(__filename).href;" },
   alias: {
     // readable-stream documents Node's own stream module as what it copies; MQTT.js needs
     // nothing more (78 KB that every connecting run would otherwise compile).

@@ -14,7 +14,7 @@ import type { ToolName } from './options.js';
 export async function loadCommandLine(tool: ToolName, argv: readonly string[], env: NodeJS.ProcessEnv): Promise<ParsedCommandLine> {
   if (argv[0] === COMPLETION_REQUEST) {
     const { completionCandidates } = await import('./completion-candidates.js');
-    const candidates = await completionCandidates(tool, argv.slice(1));
+    const candidates = completionCandidates(tool, argv.slice(1));
     return { kind: 'completion', text: candidates.map((c) => `${c}\n`).join('') };
   }
   checkArgvEncoding(tool, argv);

@@ -1,41 +1,33 @@
-import yargs from 'yargs';
+import yargsParser from 'yargs-parser';
 import { ARGUMENT_ORDER, type RawOptions } from '../core/config/raw-options.js';
 import { UsageError } from '../core/errors.js';
 import { normaliseArgv } from './argv.js';
 import { earlyAnswer, type ParsedCommandLine } from './early.js';
 import { displayFlag, toolOptions, yargsKey, type ToolName } from './options.js';
 
-export function buildParser(tool: ToolName) {
-  let parser = yargs()
-    .scriptName(tool)
-    .parserConfiguration({
+/**
+ * yargs-parser's reading of the normalised tokens: every token is already `--long[=value]` or
+ * `-x[=value]` (argv.ts attached each value to its flag and refused unknown options and stray
+ * words), so the parser only types the values and gathers repeated options, with none of its own
+ * conveniences (groups of letters, camel case, dots, numbers, negation) that mosquitto's clients lack.
+ */
+function parseTokens(tool: ToolName, normalised: readonly string[]): Record<string, unknown> {
+  const specs = toolOptions[tool];
+  return yargsParser([...normalised], {
+    // A bare -P (ask for the password) is true, a given one a string: that one stays untyped.
+    string: specs.filter((s) => s.value && !s.optionalValue).map(yargsKey),
+    boolean: specs.filter((s) => !s.value).map(yargsKey),
+    configuration: {
       'short-option-groups': false,
       'camel-case-expansion': false,
       'dot-notation': false,
       'parse-numbers': false,
       'parse-positional-numbers': false,
       'boolean-negation': false,
-      'strip-aliased': true,
       'greedy-arrays': false,
-    })
-    .help(false)
-    .version(false)
-    .strict()
-    .exitProcess(false)
-    .fail((message: string | undefined, error: Error | undefined) => {
-      throw new UsageError(message ?? error?.message ?? 'invalid arguments');
-    });
-  for (const spec of toolOptions[tool]) {
-    parser = parser.option(yargsKey(spec), {
-      type: spec.value ? 'string' : 'boolean',
-      describe: spec.describe,
-      ...(spec.long && spec.short ? { alias: spec.short } : {}),
-      ...(spec.value && !spec.optionalValue ? { requiresArg: true, nargs: 1 } : {}),
-      // Left untyped, a bare flag parses as true and a given value stays a string.
-      ...(spec.optionalValue ? { type: undefined } : {}),
-    });
-  }
-  return parser;
+      'duplicate-arguments-array': true,
+    },
+  });
 }
 
 /** The RawOptions key a normalised token (`--message=x`, `-C=5`, `--retain`) belongs to. */
@@ -47,8 +39,11 @@ function keyOfToken(tool: ToolName, token: string): string | undefined {
 
 /** Parses tokens that normaliseArgv produced (config-file tokens first, then the command line). */
 export function parseNormalised(tool: ToolName, normalised: readonly string[]): RawOptions {
-  const parser = buildParser(tool);
-  return toRawOptions(tool, parser.parseSync([...normalised]) as Record<string, unknown>, normalised);
+  const parsed = parseTokens(tool, normalised);
+  const stray = parsed['_'] as unknown[];
+  // argv.ts refuses stray words first; this is the parser's own word on it, should the two disagree.
+  if (stray.length > 0) throw new UsageError(`unexpected argument '${String(stray[0])}'`);
+  return toRawOptions(tool, parsed, normalised);
 }
 
 /** RawOptions from what the parser made of `normalised` (values under their yargsKey). */

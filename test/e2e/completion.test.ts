@@ -10,22 +10,26 @@ import { killAll, run } from '../helpers/cli.js';
 
 after(killAll);
 
-describe('completion candidates (yargs completion, narrowed to real spellings)', () => {
+describe('completion candidates, from the option table', () => {
   test('a long option prefix', async () => {
-    assert.deepEqual(await completionCandidates('tspub', ['--will-q']), ['--will-qos']);
+    assert.deepEqual(completionCandidates('tspub', ['--will-q']), ['--will-qos']);
   });
   test("letter-only options are offered as letters only: -C, never '--C'", async () => {
-    const all = await completionCandidates('tssub', ['-']);
+    const all = completionCandidates('tssub', ['-']);
     assert.ok(all.includes('-C') && all.includes('-W') && all.includes('--topic'));
     assert.ok(!all.includes('--C'));
   });
   test("the other tool's options are not offered", async () => {
-    const all = await completionCandidates('tspub', ['-']);
+    const all = completionCandidates('tspub', ['-']);
     assert.ok(!all.includes('-T') && !all.includes('--retained-only'));
     assert.ok(all.includes('-m'));
   });
+  test('an option given already is not offered again, unless it adds up (-t for tssub)', () => {
+    assert.deepEqual(completionCandidates('tspub', ['-t', 'x', '--t']), ['--tls-use-os-certs', '--tls-version', '--tls-alpn']);
+    assert.ok(completionCandidates('tssub', ['-t', 'x', '-']).includes('-t'));
+  });
   test('after an option that takes a value, nothing: the shell completes file names', async () => {
-    assert.deepEqual(await completionCandidates('tspub', ['-f', '']), []);
+    assert.deepEqual(completionCandidates('tspub', ['-f', '']), []);
   });
 });
 

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomHex } from './random-hex.js';
 import { UsageError } from '../errors.js';
 import { resolveCredentials } from './credentials.js';
 import { parseProperties, type PropertyCommand } from './properties.js';
@@ -51,7 +51,7 @@ function resolveClientId(raw: RawOptions, version: ProtocolVersion, pid: number)
     clientId = `${prefix}${pid}`;
   } else if (version === 3) {
     // MQTT 3.1 has no server-assigned ids, so make one up the way mosquitto does (mosq-...).
-    clientId = `tsmqtt-${randomBytes(8).toString('hex')}`;
+    clientId = `tsmqtt-${randomHex(16)}`;
   } else {
     clientId = '';
   }

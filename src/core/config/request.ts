@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomHex } from './random-hex.js';
 import { UsageError } from '../errors.js';
 import { lastString, type RawOptions } from './raw-options.js';
 import { publishTopicProblem } from './topics.js';
@@ -69,7 +69,7 @@ export function parseRequestConfig(raw: RawOptions, connection: ConnectionConfig
   if (timeoutText !== undefined) subscribe.timeoutSec = parsePositiveSeconds(timeoutText, 'timeout (-W)');
   if (connection.protocolVersion !== 5) return { publish, subscribe };
   // A fresh one per request, in hexadecimal so that a shell responder can pass it back as text.
-  const correlation = publish.properties?.correlationData ?? Buffer.from(randomBytes(16).toString('hex'));
+  const correlation = publish.properties?.correlationData ?? Buffer.from(randomHex(32));
   return {
     publish: { ...publish, properties: { ...publish.properties, responseTopic, correlationData: correlation } },
     subscribe,
