@@ -35,7 +35,7 @@ async function main() {
   for (const tool of ['mosquitto', 'mosquitto_pub', 'mosquitto_sub']) {
     if (!has(tool)) fail(`${tool} is not installed (Debian/Ubuntu: apt-get install -y mosquitto mosquitto-clients)`);
   }
-  if (!existsSync(join(root, 'dist', 'main.js'))) fail('dist/ is missing: run npm run build (npm run bench does)');
+  if (!existsSync(join(root, 'dist', 'main.cjs'))) fail('dist/ is missing: run npm run build (npm run bench does)');
 
   const { dir, timeBinary } = openWorkspace();
   const env = { ...process.env };
