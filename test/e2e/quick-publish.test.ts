@@ -280,7 +280,12 @@ describe('the socket layer under the quick path', { skip }, () => {
   });
 
   test('under the permission model, which refuses process.binding: net.Socket', async () => {
-    const r = await publish({ NODE_OPTIONS: "--experimental-permission --allow-fs-read=* --no-warnings", NODE_DEBUG: 'net' });
+    // Node 22.13 renamed the flag to --permission (Node 24 refuses the old name in NODE_OPTIONS),
+    // and Node 25 put the network under the permission model too.
+    const flags = process.allowedNodeEnvironmentFlags;
+    const permission = flags.has('--permission') ? '--permission' : '--experimental-permission';
+    const net = flags.has('--allow-net') ? ' --allow-net' : '';
+    const r = await publish({ NODE_OPTIONS: `${permission}${net} --allow-fs-read=* --no-warnings`, NODE_DEBUG: 'net' });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /^NET \d+: createConnection/m);
   });
