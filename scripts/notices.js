@@ -38,10 +38,12 @@ function shippedPackageDirs(metafile) {
 /**
  * "node_modules/a/node_modules/@s/b/lib/x.js" -> "node_modules/a/node_modules/@s/b": the innermost
  * package, which is the one whose code it is. Inputs outside node_modules are ours (or esbuild's
- * own, "<runtime>"), and get undefined.
+ * own, "<runtime>"), and get undefined. A plugin's namespace in front ("ns:/abs/path", as esbuild
+ * writes inputs a plugin loaded) is dropped: the code is still that package's.
  */
 export function packageDir(inputPath) {
-  const parts = inputPath.replaceAll('\\', '/').split('/');
+  const path = inputPath.replace(/^[\w-]+:(?=.*node_modules)/, '');
+  const parts = path.replaceAll('\\', '/').split('/');
   const at = parts.lastIndexOf('node_modules');
   if (at < 0 || at + 1 >= parts.length) return undefined;
   const nameParts = parts[at + 1].startsWith('@') ? 2 : 1;
@@ -60,7 +62,8 @@ function describe(root, dir) {
     : Array.isArray(pkg.licenses) ? pkg.licenses.map((l) => l.type).join(' OR ') : 'UNKNOWN';
   const files = readdirSync(folder).filter((name) => LICENCE_FILE.test(name)).sort();
   const texts = files.map((name) => readFileSync(join(folder, name), 'utf8').trim());
-  return { name: pkg.name, version: pkg.version, licence, texts };
+  const author = typeof pkg.author === 'string' ? pkg.author : pkg.author?.name;
+  return { name: pkg.name, version: pkg.version, licence, author, texts };
 }
 
 /**
@@ -85,7 +88,8 @@ export function writeNotices(metafile, outFile, { root = process.cwd() } = {}) {
   const sections = entries.map((entry) => {
     const text = entry.texts.length > 0
       ? entry.texts.join('\n\n')
-      : `(The package ships no licence file; its package.json names the licence ${entry.licence}.)`;
+      : `(The package ships no licence file; its package.json names the licence ${entry.licence}` +
+        `${entry.author ? ` and the author ${entry.author}` : ''}.)`;
     return `${rule}\n${entry.name} ${entry.version} (${entry.licence})\n${rule}\n\n${text}\n`;
   });
   const head =

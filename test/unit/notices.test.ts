@@ -48,7 +48,7 @@ describe('writeNotices', () => {
     write(join(root, 'node_modules/a/LICENSE'), 'MIT licence of a\n');
     write(join(root, 'node_modules/a/node_modules/b/package.json'), JSON.stringify({ name: 'b', version: '2.0.0', license: 'ISC' }));
     write(join(root, 'node_modules/a/node_modules/b/LICENCE.md'), 'ISC licence of b\n');
-    write(join(root, 'node_modules/@s/c/package.json'), JSON.stringify({ name: '@s/c', version: '3.0.0', license: 'BSD-3-Clause' }));
+    write(join(root, 'node_modules/@s/c/package.json'), JSON.stringify({ name: '@s/c', version: '3.0.0', license: 'BSD-3-Clause', author: { name: 'Ada' } }));
     write(join(root, 'node_modules/unused/package.json'), JSON.stringify({ name: 'unused', version: '1.0.0', license: 'GPL-3.0' }));
     const one = {
       inputs: {},
@@ -70,7 +70,7 @@ describe('writeNotices', () => {
     assert.match(notices, /^a 1\.0\.0 \(MIT\)\n-+\n\nMIT licence of a$/m);
     assert.match(notices, /^b 2\.0\.0 \(ISC\)\n-+\n\nISC licence of b$/m);
     // No licence file: the licence is still named, and the gap said.
-    assert.match(notices, /^@s\/c 3\.0\.0 \(BSD-3-Clause\)\n-+\n\n\(The package ships no licence file; its package\.json names the licence BSD-3-Clause\.\)$/m);
+    assert.match(notices, /^@s\/c 3\.0\.0 \(BSD-3-Clause\)\n-+\n\n\(The package ships no licence file; its package\.json names the licence BSD-3-Clause and the author Ada\.\)$/m);
     assert.doesNotMatch(notices, /unused|GPL/);
   });
 });
@@ -80,6 +80,7 @@ describe('packageDir', () => {
     assert.equal(packageDir('node_modules/mqtt/build/lib/client.js'), 'node_modules/mqtt');
     assert.equal(packageDir('node_modules/yargs/node_modules/y18n/index.js'), 'node_modules/yargs/node_modules/y18n');
     assert.equal(packageDir('node_modules/@babel/runtime/helpers/x.js'), 'node_modules/@babel/runtime');
+    assert.equal(packageDir('my-lazy:/repo/node_modules/cliui/node_modules/string-width/index.js'), '/repo/node_modules/cliui/node_modules/string-width');
     assert.equal(packageDir('src/cli/tspub.ts'), undefined);
     assert.equal(packageDir('<runtime>'), undefined);
     assert.equal(packageDir('node_modules/@scope'), undefined);
