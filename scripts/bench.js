@@ -4,7 +4,7 @@
 // Plain Node (no TypeScript); runs the built bin/ (npm run bench builds first).
 //
 //   node scripts/bench.js [--quick] [--runs N] [--warmup N] [--lines N] [--count N] [--stream N]
-//                         [--repeat N] [--no-hyperfine] [--keep-env] [--json FILE]
+//                         [--repeat N] [--no-hyperfine] [--keep-env] [--node PATH] [--json FILE]
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -24,7 +24,8 @@ import { cleanUp, has, openWorkspace, runTimed } from './bench/processes.js';
 import { machine, report } from './bench/report.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const NODE = process.execPath;
+/** The Node.js that runs the commands measured (and `node -e ''`): --node PATH, else this one. */
+let NODE = process.execPath;
 const TSPUB = join(root, 'bin', 'tspub.js');
 const TSSUB = join(root, 'bin', 'tssub.js');
 const RAW_PUBLISH = join(root, 'scripts', 'bench', 'raw-publish.cjs');
@@ -32,6 +33,8 @@ const RAW_HANDLE_PUBLISH = join(root, 'scripts', 'bench', 'raw-handle-publish.cj
 
 async function main() {
   const options = parseOptions(process.argv.slice(2));
+  if (options.node !== undefined) NODE = options.node;
+  if (spawnSync(NODE, ['--version']).status !== 0) fail(`cannot run Node.js at '${NODE}' (--node)`);
   for (const tool of ['mosquitto', 'mosquitto_pub', 'mosquitto_sub']) {
     if (!has(tool)) fail(`${tool} is not installed (Debian/Ubuntu: apt-get install -y mosquitto mosquitto-clients)`);
   }
@@ -49,7 +52,7 @@ async function main() {
     }
   }
 
-  const info = machine();
+  const info = machine(NODE);
   const loadBefore = os.loadavg();
   process.stderr.write(`bench: ${info.cpu}, ${info.cores} cores, Node ${info.node}, mosquitto ${info.mosquitto}\n`);
   const broker = await startBroker();

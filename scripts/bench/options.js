@@ -10,6 +10,8 @@ export const USAGE = `Usage: node scripts/bench.js [options]
   --repeat N       runs of each throughput row, median reported (default 3; --quick 1)
   --no-hyperfine   time one-shot commands with the built-in loop even if hyperfine is installed
   --keep-env       keep NODE_OPTIONS and NODE_EXTRA_CA_CERTS for the commands measured
+  --node PATH      run the commands measured (and node -e '') on this Node.js binary
+                   (default: the one running the bench)
   --json FILE      also write the results as JSON
   --help           this text`;
 
@@ -26,6 +28,7 @@ export function parseOptions(argv) {
     hyperfine: true,
     keepEnv: false,
     json: undefined,
+    node: undefined,
   };
   const numeric = { '--runs': 'runs', '--warmup': 'warmup', '--lines': 'lines', '--count': 'count', '--stream': 'stream', '--repeat': 'repeat' };
   for (let i = 0; i < argv.length; i++) {
@@ -38,6 +41,10 @@ export function parseOptions(argv) {
     if (arg === '--no-hyperfine') options.hyperfine = false;
     else if (arg === '--keep-env') options.keepEnv = true;
     else if (arg === '--json') options.json = argv[++i];
+    else if (arg === '--node') {
+      options.node = argv[++i];
+      if (!options.node) fail('--node needs the path of a Node.js binary');
+    }
     else if (arg in numeric) {
       const value = Number(argv[++i]);
       if (!Number.isInteger(value) || value < (arg === '--warmup' ? 0 : 1)) fail(`${arg} needs a positive whole number`);

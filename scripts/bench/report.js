@@ -3,7 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { spawnSync } from 'node:child_process';
 
-export function machine() {
+/** The machine and the versions of what runs: `node` is the Node.js binary the commands ran on. */
+export function machine(node = process.execPath) {
   const cpuinfo = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
   const model = /model name\s*:\s*(.*)/.exec(cpuinfo)?.[1] ?? os.cpus()[0]?.model ?? 'unknown';
   const mosquitto = spawnSync('mosquitto', ['-h'], { encoding: 'utf8' }).stdout.split('\n')[0].trim();
@@ -13,7 +14,7 @@ export function machine() {
     cores: os.availableParallelism?.() ?? os.cpus().length,
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
     os: `${os.type()} ${os.release()}`,
-    node: process.version,
+    node: spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim(),
     mosquitto: mosquitto.replace(/^mosquitto version /, ''),
   };
 }
