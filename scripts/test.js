@@ -39,7 +39,8 @@ console.log(`Node ${version.stdout.trim()} at ${node}; full log: ${relative(proc
 const result = spawnSync(
   node,
   [
-    '--import', 'tsx',
+    // Source maps make the places in test reports and stack traces those of the .ts files.
+    '--enable-source-maps', '--import', 'tsx',
     '--test', '--test-concurrency=2', '--test-timeout=120000',
     `--test-reporter=${pathToFileURL(resolve('scripts/test-reporter.js')).href}`, '--test-reporter-destination=stdout',
     '--test-reporter=spec', `--test-reporter-destination=${log}`,
