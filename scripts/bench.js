@@ -32,6 +32,7 @@ const MQTTJS_CLI = join(root, 'node_modules', 'mqtt', 'build', 'bin', 'mqtt.js')
 async function main() {
   const options = parseOptions(process.argv.slice(2));
   const NODE = options.node;
+  if (spawnSync(NODE, ['--version']).status !== 0) fail(`cannot run Node.js at '${NODE}' (--node)`);
   for (const tool of ['mosquitto', 'mosquitto_pub', 'mosquitto_sub']) {
     if (!has(tool)) fail(`${tool} is not installed (Debian/Ubuntu: apt-get install -y mosquitto mosquitto-clients)`);
   }

@@ -10,6 +10,7 @@
 // `node scripts/build.js --no-minify` keeps names readable for `node --cpu-prof`.
 import { build } from 'esbuild';
 import { readFileSync, rmSync } from 'node:fs';
+import { writeNotices } from './notices.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const mqttPkg = JSON.parse(readFileSync(new URL('../node_modules/mqtt/package.json', import.meta.url), 'utf8'));
@@ -17,8 +18,9 @@ const mqttPkg = JSON.parse(readFileSync(new URL('../node_modules/mqtt/package.js
 // Without this, files of an earlier layout would stay and ship.
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 
-await build({
+const result = await build({
   entryPoints: ['src/cli/main.ts'],
+  metafile: true,
   outfile: 'dist/main.cjs',
   bundle: true,
   format: 'cjs',
@@ -46,3 +48,6 @@ await build({
   },
   logLevel: 'warning',
 });
+
+// The bundle is what npm installs: the licences of what it contains travel with it.
+writeNotices(result.metafile, 'dist/THIRD-PARTY-NOTICES');

@@ -16,13 +16,23 @@ export function defaultConfigPath(tool: ToolName, env: NodeJS.ProcessEnv): strin
   return home ? join(home, '.config', tool) : undefined;
 }
 
+/** The tokens of one line of a config file, and where that line is. */
+interface ConfigLine {
+  tokens: string[];
+  where: string;
+}
+
 /**
  * Turns a config file into normalised argv tokens, the way mosquitto reads its file: one option
  * per line, split at the first space (the rest of the line, spaces included, is the value),
  * lines starting with '#' and blank lines skipped, no quoting. Errors name the file and line.
  */
 export function configFileTokens(text: string, path: string, tool: ToolName): string[] {
-  const tokens: string[] = [];
+  return configFileLines(text, path, tool).flatMap((line) => line.tokens);
+}
+
+function configFileLines(text: string, path: string, tool: ToolName): ConfigLine[] {
+  const out: ConfigLine[] = [];
   const lines = text.split('\n');
   for (const [index, rawLine] of lines.entries()) {
     const where = `config file '${path}', line ${index + 1}`;
@@ -37,17 +47,51 @@ export function configFileTokens(text: string, path: string, tool: ToolName): st
       throw new UsageError(`${where}: option ${flag} takes no value (got '${value}')`);
     }
     try {
-      tokens.push(...normaliseArgv(value === undefined ? [flag] : [flag, value], tool));
+      out.push({ tokens: normaliseArgv(value === undefined ? [flag] : [flag, value], tool), where });
     } catch (err) {
       if (err instanceof UsageError) throw new UsageError(`${where}: ${err.message}`);
       throw err;
     }
   }
-  return tokens;
+  return out;
+}
+
+/** The values a token carries: all of `--key=VALUE`, and each word of a multi-word one (-D). */
+function tokenValues(token: string): string[] {
+  const equals = token.indexOf('=');
+  if (!token.startsWith('--') || equals < 0) return [];
+  const value = token.slice(equals + 1);
+  const words = value.split('\0');
+  return words.length > 1 ? [value, ...words] : [value];
+}
+
+/**
+ * The config file the current command read, line by line, and the values its command line gave.
+ * A bad value is found after parsing, by src/core/config/, whose messages quote it ("... not
+ * '18873 extra'") but cannot know where it came from: inConfigFile() uses this to say. Module
+ * state, as a process runs one command, which reads its config file once; each read replaces it.
+ */
+let lastRead: { lines: ConfigLine[]; cliValues: Set<string> } | undefined;
+
+/**
+ * `error` with the config file and line in front of its message, when the value it quotes was
+ * given by a line of the config file read last (and not on the command line too, where the same
+ * text would leave it unclear which one is meant); else `error` itself.
+ */
+export function inConfigFile(error: UsageError): UsageError {
+  if (lastRead === undefined || error.message.startsWith('config file ')) return error;
+  for (const line of [...lastRead.lines].reverse()) {
+    const values = line.tokens.flatMap(tokenValues);
+    if (values.some((v) => !lastRead!.cliValues.has(v) && error.message.includes(`'${v}'`))) {
+      return new UsageError(`${line.where}: ${error.message}`);
+    }
+  }
+  return error;
 }
 
 /** The config file's tokens: the -o file if one was given, else the default file if it exists. */
 async function readConfigFile(tool: ToolName, cliTokens: readonly string[], env: NodeJS.ProcessEnv): Promise<string[]> {
+  lastRead = undefined;
   const explicit = cliTokens.filter((t) => t.startsWith('-o='));
   if (explicit.length > 1) throw new UsageError('-o (config file) given more than once');
   const path = explicit.length === 1 ? explicit[0]!.slice(3) : defaultConfigPath(tool, env);
@@ -67,7 +111,9 @@ async function readConfigFile(tool: ToolName, cliTokens: readonly string[], env:
     throw new InputError(`cannot read config file '${path}': ${why}`);
   }
   checkConfigEncoding(bytes, path);
-  return configFileTokens(bytes.toString('utf8'), path, tool);
+  const lines = configFileLines(bytes.toString('utf8'), path, tool);
+  lastRead = { lines, cliValues: new Set(cliTokens.flatMap(tokenValues)) };
+  return lines.flatMap((line) => line.tokens);
 }
 
 /**

@@ -54,21 +54,113 @@ export function optionSynopsis(spec: OptionSpec): string {
   return spec.value ? `${padded} ${spec.value}` : padded;
 }
 
-/** Help text, grouped as in the man page. Written from the option table, so it cannot drift. */
-export function helpText(tool: ToolName): string {
+/** Help never gets narrower than this: below it the option column alone would not fit. */
+const MIN_WIDTH = 40;
+/** Where descriptions start at most: a longer option puts its description on the next line. */
+const MAX_COLUMN = 32;
+/** Descriptions go on the lines below their options when less room than this is left beside them. */
+const MIN_BESIDE = 30;
+/** Indent of a description that stands below its option. */
+const BELOW_INDENT = 8;
+
+/**
+ * The width --help wraps at: COLUMNS when set (as in many other tools, and so a test can ask), the
+ * terminal's width when standard output is one, and 80 columns in a pipe or a file.
+ */
+export function helpWidth(stdoutColumns?: number, env: NodeJS.ProcessEnv = process.env): number {
+  const columns = Number(env['COLUMNS']);
+  if (Number.isInteger(columns) && columns > 0) return columns;
+  return stdoutColumns && stdoutColumns > 0 ? stdoutColumns : 80;
+}
+
+/**
+ * Fills `text` (its words, newlines included, are reflowed) into lines of at most `width`
+ * columns, the first starting after `firstIndent` columns already used, the others indented by
+ * `indent`. A word longer than a whole line (a URL pattern) is cut where it reads best.
+ */
+function fill(text: string, width: number, indent: number, firstIndent = indent): string[] {
+  const room = Math.max(width - indent, 1);
+  const lines: string[] = [];
+  let line = '';
+  let used = firstIndent;
+  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
+    if (line !== '' && used + line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = '';
+      used = indent;
+    }
+    if (line === '' && used + word.length > width) {
+      const pieces = cut(word, width - used, room);
+      lines.push(...pieces.slice(0, -1));
+      line = pieces.at(-1)!;
+      used = indent;
+      continue;
+    }
+    line = line === '' ? word : `${line} ${word}`;
+  }
+  lines.push(line);
+  return lines;
+}
+
+/** `word` in pieces of at most `first`, then `room` columns: after a '|' or before a '[' if it can. */
+function cut(word: string, first: number, room: number): string[] {
+  const pieces: string[] = [];
+  let rest = word;
+  let limit = Math.max(first, 1);
+  while (rest.length > limit) {
+    let at = -1;
+    for (let i = 1; i < limit; i++) if (rest[i - 1] === '|' || rest[i] === '[') at = i;
+    if (at <= 0) at = limit;
+    pieces.push(rest.slice(0, at));
+    rest = rest.slice(at);
+    limit = room;
+  }
+  pieces.push(rest);
+  return pieces;
+}
+
+/**
+ * Two columns: each term, then its description wrapped beside it. A term too long for the
+ * column (at most `maxColumn` wide) puts its description on the next line; a column that would leave too little room puts
+ * every description below its term. One array of lines per row.
+ */
+function twoColumns(rows: Array<readonly [string, string]>, width: number, maxColumn = MAX_COLUMN): string[][] {
+  const column = Math.min(Math.max(...rows.map(([term]) => term.length)) + 4, maxColumn);
+  const beside = width - column >= MIN_BESIDE;
+  const indent = beside ? column : BELOW_INDENT;
+  return rows.map(([term, text]) => {
+    const below = fill(text, width, indent).map((l) => `${' '.repeat(indent)}${l}`);
+    if (!beside || term.length + 4 > column) return [`  ${term}`, ...below];
+    const [first, ...rest] = fill(text, width, column);
+    return [`  ${term.padEnd(column - 2)}${first}`, ...rest.map((l) => `${' '.repeat(column)}${l}`)];
+  });
+}
+
+/** The usage line, its continuation lines indented under the command's first argument. */
+function usage(tool: ToolName, width: number): string {
+  const [synopsis = '', ...paragraphs] = USAGE[tool].split('\n\n');
+  const lead = synopsis.indexOf(tool) + tool.length + 1;
+  const synopsisLines = fill(synopsis, width, lead, 0).map((l, i) => (i === 0 ? l : `${' '.repeat(lead)}${l}`));
+  return [synopsisLines.join('\n'), ...paragraphs.map((p) => fill(p, width, 0).join('\n'))].join('\n\n');
+}
+
+/**
+ * Help text, grouped as in the man page, wrapped at `width` columns (see helpWidth). Written from
+ * the option table, so it cannot drift.
+ */
+export function helpText(tool: ToolName, width = 80): string {
+  width = Math.max(width, MIN_WIDTH);
   const specs = toolOptions[tool];
-  const width = Math.max(...specs.map((s) => optionSynopsis(s).length)) + 2;
-  const sections: string[] = [USAGE[tool]];
+  const sections: string[] = [usage(tool, width)];
   const groups: HelpGroup[] = [];
   for (const spec of specs) if (!groups.includes(spec.group)) groups.push(spec.group);
+  // One option column for every group, so the descriptions line up down the page.
+  const formatted = twoColumns(specs.map((s) => [optionSynopsis(s), s.describe] as const), width);
   for (const group of groups) {
-    const lines = specs
-      .filter((s) => s.group === group)
-      .map((s) => `  ${optionSynopsis(s).padEnd(width)}${s.describe}`);
-    sections.push(`${GROUP_TITLES[group]}:\n${lines.join('\n')}`);
+    const lines = formatted.filter((_, i) => specs[i]!.group === group).flat();
+    sections.push(`${fill(`${GROUP_TITLES[group]}:`, width, 0).join('\n')}\n${lines.join('\n')}`);
   }
-  const exampleWidth = Math.max(...EXAMPLES[tool].map(([c]) => c.length)) + 2;
-  sections.push(`Examples:\n${EXAMPLES[tool].map(([c, d]) => `  ${c.padEnd(exampleWidth)}${d}`).join('\n')}`);
-  sections.push(EXIT_STATUS);
+  sections.push(`Examples:\n${twoColumns(EXAMPLES[tool], width, Infinity).flat().join('\n')}`);
+  sections.push(fill(EXIT_STATUS, width, 0).join('\n'));
   return `${sections.join('\n\n')}\n`;
 }

@@ -1,4 +1,5 @@
 import { TsmqttError, UsageError } from '../core/errors.js';
+import { inConfigFile } from './config-file.js';
 import type { CliIO } from './io.js';
 import type { ToolName } from './options.js';
 
@@ -15,7 +16,9 @@ const INTERNAL_ERROR_EXIT = 70;
 /** Maps anything thrown to the stderr text and exit code the command ends with. */
 export function describeFailure(tool: ToolName, error: unknown, context: RunContext): { text: string; exitCode: number } {
   if (error instanceof UsageError) {
-    return { text: `${tool}: ${error.message}\nUse '${tool} --help' to see usage.\n`, exitCode: error.exitCode };
+    // A bad value from the config file is only found once the options are checked: name the line.
+    const usage = inConfigFile(error);
+    return { text: `${tool}: ${usage.message}\nUse '${tool} --help' to see usage.\n`, exitCode: usage.exitCode };
   }
   if (error instanceof TsmqttError) {
     return { text: context.quiet ? '' : `${tool}: ${error.message}\n`, exitCode: error.exitCode };

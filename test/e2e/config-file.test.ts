@@ -93,15 +93,40 @@ describe('config files', () => {
       ['-m\n', 'line 1: option -m needs a value (MESSAGE)'],
       ['-T x\n', "line 1: unknown option '-T' (it is a tssub option)"],
       ['-o other\n', 'line 1: -o cannot be used inside a config file'],
-      ['-q 7\n', ''],
+      // Values are checked after parsing, yet still named with their line.
+      ['-q 7\n', "line 1: QoS must be 0, 1 or 2, not '7'"],
+      ['-r\n-k 3\n', "line 2: keepalive (-k) must be a whole number from 5 to 65535, not '3'"],
     ];
     for (const [text, message] of cases) {
       const home = configHome({ tspub: text });
       const r = await run('tspub', ['-t', 'x', '-m', 'x', '-p', '1'], { env: { XDG_CONFIG_HOME: home } });
       assert.equal(r.code, 1, text);
-      const expected = message === '' ? "tspub: QoS must be 0, 1 or 2, not '7'\n" : `tspub: config file '${join(home, 'tspub')}', ${message}\n`;
-      assert.equal(r.stderr, `${expected}${usage('tspub')}`, text);
+      assert.equal(r.stderr, `tspub: config file '${join(home, 'tspub')}', ${message}\n${usage('tspub')}`, text);
     }
+  });
+
+  test('a bad port in the file, as the issue found it: file and line', async () => {
+    const home = configHome({ tssub: `# the broker\n-p 18873 extra\n` });
+    const r = await run('tssub', ['-t', 'x'], { env: { XDG_CONFIG_HOME: home } });
+    assert.equal(r.code, 1);
+    assert.equal(
+      r.stderr,
+      `tssub: config file '${join(home, 'tssub')}', line 2: port (-p) must be a whole number from 1 to 65535, not '18873 extra'\n${usage('tssub')}`,
+    );
+  });
+
+  test('a bad value on the command line is not blamed on the file, even where the file has it too', async () => {
+    const home = configHome({ tspub: '-q 7\n-i bad-value\n' });
+    const both = await run('tspub', ['-t', 'x', '-m', 'x', '-q', '7'], { env: { XDG_CONFIG_HOME: home } });
+    assert.equal(both.stderr, `tspub: QoS must be 0, 1 or 2, not '7'\n${usage('tspub')}`);
+    const cli = await run('tspub', ['-t', 'x', '-m', 'x', '-q', '1', '-k', '2'], { env: { XDG_CONFIG_HOME: home } });
+    assert.equal(cli.stderr, `tspub: keepalive (-k) must be a whole number from 5 to 65535, not '2'\n${usage('tspub')}`);
+  });
+
+  test('a bad value in the file that the command line overrides is no error', async () => {
+    const home = configHome({ tspub: '-p 18873 extra\n' });
+    const r = await run('tspub', [...at(broker), '-t', 'x', '-m', 'x'], { env: { XDG_CONFIG_HOME: home } });
+    assert.equal(r.code, 0, r.stderr);
   });
 
   test('--help and --version work even when the config file is broken', async () => {

@@ -1,6 +1,5 @@
 // Ways to reach a broker other than -h/-p: -L URLs, --unix, -A, --nodelay, a SOCKS5 proxy, and
-// WebSocket (mosquitto's Debian build refuses websockets listeners, so aedes behind `ws` serves
-// ws:// and wss://).
+// WebSocket (served by aedes behind `ws`: see test/helpers/ws-broker.ts).
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -8,11 +7,11 @@ import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { WebSocketServer, createWebSocketStream } from 'ws';
 import { hasMosquitto, startBroker, type Broker } from '../helpers/broker.js';
 import { at, killAll, run, start, subscriber } from '../helpers/cli.js';
 import { hasOpenssl, makePki, type Pki } from '../helpers/pki.js';
 import { startSocksServer } from '../helpers/socks-server.js';
+import { startWsBroker, type WsBroker } from '../helpers/ws-broker.js';
 
 let broker: Broker;
 let sockDir: string;
@@ -147,51 +146,28 @@ describe('--proxy socks5h://', () => {
 
 describe('WebSocket (aedes behind ws)', () => {
   let pki: Pki | undefined;
-  const servers: Array<{ close(): Promise<void> }> = [];
+  let ws: WsBroker;
   let wsPort = 0;
   let wssPort = 0;
-  let subscribed = 0;
 
   before(async () => {
-    const { Aedes } = await import('aedes');
-    const aedes = await Aedes.createBroker();
-    aedes.on('subscribe', () => subscribed++);
-    const serve = async (server: http.Server): Promise<number> => {
-      // Only /mqtt upgrades; anything else is refused with HTTP 400 by ws.
-      const wss = new WebSocketServer({ server, path: '/mqtt' });
-      wss.on('connection', (socket) => aedes.handle(createWebSocketStream(socket) as never));
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      servers.push({
-        close: () =>
-          new Promise<void>((resolve) => {
-            for (const c of wss.clients) c.terminate();
-            wss.close();
-            server.close(() => resolve());
-          }),
-      });
-      return (server.address() as { port: number }).port;
-    };
-    wsPort = await serve(http.createServer());
-    if (hasOpenssl) {
-      pki = makePki();
-      wssPort = await serve(https.createServer({ cert: readFileSync(pki.serverLocalhost.cert), key: readFileSync(pki.serverLocalhost.key) }));
-    }
-    servers.push({ close: () => new Promise<void>((resolve) => aedes.close(() => resolve())) });
+    if (hasOpenssl) pki = makePki();
+    ws = await startWsBroker({
+      plain: http.createServer(),
+      ...(pki && { secure: https.createServer({ cert: readFileSync(pki.serverLocalhost.cert), key: readFileSync(pki.serverLocalhost.key) }) }),
+    });
+    wsPort = ws.port;
+    wssPort = ws.securePort;
   });
   after(async () => {
-    for (const s of servers) await s.close();
+    await ws?.stop();
     pki?.remove();
   });
 
-  const waitSubscribed = async (n: number): Promise<void> => {
-    for (let i = 0; i < 500 && subscribed < n; i++) await new Promise((r) => setTimeout(r, 20));
-    assert.ok(subscribed >= n, 'the WebSocket subscriber never subscribed');
-  };
-
   test('ws:// round trip (default path /mqtt)', async () => {
-    const before = subscribed;
+    const before = ws.subscribed();
     const sub = start('tssub', ['-L', `ws://127.0.0.1:${wsPort}/ws/t`, '-C', '1', '-W', '20']);
-    await waitSubscribed(before + 1);
+    await ws.waitForSubscribed(before + 1);
     const r = await run('tspub', ['-L', `ws://127.0.0.1:${wsPort}/ws/t`, '-m', 'over-websocket']);
     assert.equal(r.code, 0, r.stderr);
     const s = await sub.done;
@@ -206,9 +182,9 @@ describe('WebSocket (aedes behind ws)', () => {
   });
 
   test('wss:// with --cafile, and the TLS checks still apply', { skip: !hasOpenssl && 'needs openssl' }, async () => {
-    const before = subscribed;
+    const before = ws.subscribed();
     const sub = start('tssub', ['-L', `wss://localhost:${wssPort}/wss/t`, '--cafile', pki!.ca, '-C', '1', '-W', '20']);
-    await waitSubscribed(before + 1);
+    await ws.waitForSubscribed(before + 1);
     const r = await run('tspub', ['-L', `wss://localhost:${wssPort}/wss/t`, '--cafile', pki!.ca, '-m', 'secure-websocket']);
     assert.equal(r.code, 0, r.stderr);
     const s = await sub.done;

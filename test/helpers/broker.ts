@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -193,5 +193,23 @@ async function startAedes(): Promise<Broker> {
 
 /** Starts mosquitto on a free loopback port, or the embedded aedes broker where mosquitto is missing. */
 export async function startBroker(options: BrokerOptions = {}): Promise<Broker> {
-  return hasMosquitto ? startMosquitto(options) : startAedes();
+  const broker = hasMosquitto ? await startMosquitto(options) : await startAedes();
+  noteBroker(broker.kind === 'mosquitto' ? mosquittoVersion() : 'aedes (embedded, no mosquitto installed)');
+  return broker;
+}
+
+/**
+ * Tells the run's report which broker served the tests (scripts/test.js names the file): one line
+ * per broker started, since the fallback to aedes would otherwise go unnoticed.
+ */
+export function noteBroker(what: string): void {
+  const file = process.env['TSMQTT_TEST_BROKER_LOG'];
+  if (file) appendFileSync(file, `${what}\n`);
+}
+
+let version: string | undefined;
+function mosquittoVersion(): string {
+  // `mosquitto -h` prints "mosquitto version 2.0.21" first and exits 3.
+  version ??= /mosquitto version (\S+)/.exec(spawnSync('mosquitto', ['-h'], { encoding: 'utf8' }).stdout)?.[1];
+  return `mosquitto ${version ?? '(version unknown)'}`;
 }
