@@ -7,7 +7,7 @@
 //   writeNotices(result.metafile, 'dist/THIRD-PARTY-NOTICES');
 //
 // Several builds (one per output folder) pass their metafiles as an array.
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
