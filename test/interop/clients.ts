@@ -12,7 +12,11 @@ const ROOT = resolve(import.meta.dirname, '..', '..');
 /** An empty HOME, so no developer's ~/.config/tspub or ~/.config/mosquitto_pub leaks in. */
 let home: string | undefined;
 function isolatedHome(): string {
-  home ??= mkdtempSync(join(tmpdir(), 'tsmqtt-interop-home-'));
+  if (home === undefined) {
+    home = mkdtempSync(join(tmpdir(), 'tsmqtt-interop-home-'));
+    // A script that never calls removeIsolatedHome() (an ad hoc run) leaves nothing either.
+    process.once('exit', removeIsolatedHome);
+  }
   return home;
 }
 export function removeIsolatedHome(): void {
