@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before } from 'node:test';
@@ -11,6 +11,7 @@ export type Tool = 'tspub' | 'tssub' | 'mosquitto_pub' | 'mosquitto_sub' | 'mosq
 const ROOT = resolve(import.meta.dirname, '..', '..');
 /** An empty config folder, so a developer's own ~/.config/tspub never leaks into a test. */
 const ISOLATED_CONFIG = mkdtempSync(join(tmpdir(), 'tsmqtt-xdg-'));
+process.once('exit', () => rmSync(ISOLATED_CONFIG, { recursive: true, force: true }));
 
 export interface Result {
   code: number | null;

@@ -1,7 +1,6 @@
 // What the interop matrix expects besides "same": broker quirks (named in the matrix, whatever the
-// outcome) and differences between tsmqtt and mosquitto's clients that are known tsmqtt defects,
-// still open. A difference listed here keeps the suite green; when the defect is fixed the run
-// reports the row as "now same" and the row is to be deleted (see run.ts for the exit code).
+// outcome) and the differences from mosquitto's clients that tsmqtt makes on purpose. A difference
+// listed here keeps the suite green; one that turns "same" is reported as a stale row to delete.
 import type { BrokerName } from './brokers.js';
 
 interface Quirk {
@@ -22,48 +21,24 @@ const QUIRKS: readonly Quirk[] = [
 export interface ExpectedDifference {
   broker: BrokerName | '*';
   scenario: string;
-  /** Defect number in issue 19. */
-  defect: number;
-  /** What differs today, and what the fix must give. */
-  asserts: string;
+  /** Why tsmqtt gives another outcome than mosquitto's client here, on purpose (docs/compatibility.md). */
+  why: string;
 }
 
+/**
+ * Where tsmqtt differs from mosquitto's clients on purpose. Issue 19's defects are fixed, so
+ * none is left as a defect; these two are the outcomes the issue decided, not mosquitto's.
+ */
 const EXPECTED_DIFFERENCES: readonly ExpectedDifference[] = [
   {
     broker: 'rabbitmq',
-    scenario: 'qos2',
-    defect: 3,
-    asserts: 'tspub -q 2 answered by PUBACK exits 2 as mosquitto_pub does (tspub: 7 today)',
-  },
-  {
-    broker: 'rabbitmq',
-    scenario: 'downgrade',
-    defect: 3,
-    asserts: 'tspub -q 2 answered by PUBACK exits 2 as mosquitto_pub does (tspub: 7 today)',
-  },
-  {
-    broker: 'rabbitmq',
-    scenario: 'qos2-debug',
-    defect: 3,
-    asserts: 'tspub -d -q 2 answered by PUBACK exits 2 as without -d and as mosquitto_pub (tspub -d: 0 today)',
-  },
-  {
-    broker: 'rabbitmq',
     scenario: 'qos2-lines',
-    defect: 2,
-    asserts: "tspub -q 2 -l answered by PUBACK ends at end of input (hangs today, killed at 15 s); mosquitto_pub -l exits 0 here, so once tspub gives defect 3's exit 2 on this path too the row stays, as a deliberate difference",
-  },
-  {
-    broker: 'aedes',
-    scenario: 'v5-refused',
-    defect: 7,
-    asserts: '-V 5 refused with a v3 CONNACK "unacceptable protocol version": exit 132 like mosquitto (tsmqtt: 1 today)',
+    why: 'a QoS 2 line answered with PUBACK: tspub -l exits 2 and says it went at QoS 1, as a one-shot publish does; mosquitto_pub -l exits 0',
   },
   {
     broker: 'rabbitmq',
     scenario: 'v5-refused',
-    defect: 7,
-    asserts: "-V 5 answered by a closed socket: tspub 7 like mosquitto_pub (tsmqtt: 1 today); mosquitto_sub's 255 is no code to copy, so after the fix this row stays for tssub, as a deliberate difference",
+    why: 'the connection closed on an MQTT 5 CONNECT: tssub exits 7, as tspub and mosquitto_pub do; mosquitto_sub exits 255',
   },
 ];
 

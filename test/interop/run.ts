@@ -126,9 +126,9 @@ function cellText(cell: Cell | undefined): string {
     case 'n.a.':
       return `n.a.${q}`;
     case 'expected':
-      return `differs: defect ${cell.known!.defect}${q}`;
+      return `differs on purpose${q}`;
     case 'fixed':
-      return `same, defect ${cell.known!.defect} row stale${q}`;
+      return `same, known-difference row stale${q}`;
     case 'differs':
       return `DIFFERS${q}`;
     case 'error':
@@ -150,7 +150,7 @@ function details(reports: BrokerReport[]): string {
   for (const r of reports) {
     for (const [id, cell] of r.cells) {
       if (!cell.outcomes || cell.status === 'same') continue;
-      const label = cell.known ? ` (issue 19 defect ${cell.known.defect}: ${cell.known.asserts})` : '';
+      const label = cell.known ? ` (on purpose: ${cell.known.why})` : '';
       lines.push(`- ${r.name} / ${id}: ${cell.status}${label}`);
       for (const f of FAMILIES) lines.push(`  - ${f}: \`${JSON.stringify(cell.outcomes[f]).replace(/\n/g, '\\n')}\``);
     }
@@ -174,9 +174,9 @@ function writeDoc(text: string): void {
     '',
     'tspub/tssub against mosquitto_pub/mosquitto_sub, run with the same arguments on the same broker by',
     '`npm run test:interop` (test/interop/). "same" means equal exit codes, stdout bytes and messages',
-    'received; a broker quirk is named in brackets; "differs: defect N" is a known tsmqtt defect of',
-    'issue 19, listed in test/interop/known.ts until it is fixed. Everything between the markers below',
-    'is rewritten by each full run.',
+    'received; a broker quirk is named in brackets; "differs on purpose" is an outcome tsmqtt gives',
+    'deliberately (listed, with the reason, in test/interop/known.ts and docs/compatibility.md).',
+    'Everything between the markers below is rewritten by each full run.',
     '',
     'CI (.ci/run) runs the suite on all four brokers: mosquitto and aedes must start (the run fails',
     'otherwise); RabbitMQ and ejabberd are installed from Debian packages by scripts/interop-setup.sh and',
@@ -221,7 +221,7 @@ async function main(): Promise<number> {
           for (const f of FAMILIES) console.log(`      ${f}: ${JSON.stringify(cell.outcomes?.[f])}`);
         }
         if (cell.status === 'fixed') {
-          console.log(`      NOW SAME: delete the expected-difference row for defect ${cell.known!.defect} (${name}/${s.id}) in test/interop/known.ts`);
+          console.log(`      NOW SAME: delete the known-difference row (${name}/${s.id}) in test/interop/known.ts`);
         }
       }
     } finally {
@@ -250,7 +250,7 @@ async function main(): Promise<number> {
   const cells = reports.flatMap((r) => [...r.cells.values()]);
   const count = (s: Status): number => cells.filter((c) => c.status === s).length;
   console.log(
-    `\ninterop: ${count('same')} same, ${count('expected')} known defects, ${count('fixed')} stale known-defect rows, ` +
+    `\ninterop: ${count('same')} same, ${count('expected')} different on purpose, ${count('fixed')} stale known-difference rows, ` +
       `${count('n.a.')} n.a., ${count('differs')} unexpected differences, ${count('error')} errors, ` +
       `${reports.filter((r) => r.skipped).length} brokers skipped`,
   );
