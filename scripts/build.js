@@ -11,6 +11,8 @@
 //                                    which it hands every other run
 //   dist/tspub.cjs, dist/tssub.cjs   the commands: src/ plus the small dependencies; CommonJS, because
 //                                    an ES module entry costs Node 20 its ESM loader (~7 ms)
+//   dist/deps/explore.cjs            tssub --explore's interactive view (src/explore/main.ts), loaded
+//                                    only by that mode; its hand-off (src/explore/command.ts) is in tssub
 //   dist/deps/NAME.cjs               yargs and MQTT.js (scripts/deps/), the parts of MQTT.js imported
 //                                    by path (a transport) and the terminal packages (chalk, ora),
 //                                    each loaded on first use
@@ -18,6 +20,7 @@
 // `node scripts/build.js --no-minify` keeps names readable for `node --cpu-prof`.
 import { build } from 'esbuild';
 import { readFileSync, rmSync } from 'node:fs';
+import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { commandPlugin, dependencyPlugin, deferredDependencies, extraDependencySource } from './substitutions.js';
 
@@ -54,6 +57,16 @@ const common = {
   logLevel: 'warning',
 };
 
+/** tssub's `import('./main.js')` of the explorer loads dist/deps/explore.cjs instead of bundling it. */
+const explorePlugin = {
+  name: 'tsmqtt-explore',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/main\.js$/ }, (args) =>
+      args.importer.endsWith(`src${sep}explore${sep}command.ts`) ? { path: 'explore', namespace: 'tsmqtt-deps' } : undefined,
+    );
+  },
+};
+
 await build({
   ...common,
   entryPoints: {
@@ -68,7 +81,7 @@ await build({
     __TSMQTT_VERSION__: JSON.stringify(pkg.version),
     __MQTTJS_VERSION__: JSON.stringify(mqttPkg.version),
   },
-  plugins: [commandPlugin(extraDependencies), dependencyPlugin],
+  plugins: [explorePlugin, commandPlugin(extraDependencies), dependencyPlugin],
 });
 
 // After the commands, which name the other modules they import (extraDependencies).
@@ -83,6 +96,12 @@ await Promise.all([
     entryPoints: Object.fromEntries(deferredDependencies.map((name) => [name, `scripts/deps/${name}.js`])),
     outdir: 'dist/deps',
     plugins: [dependencyPlugin],
+  }),
+  // The explorer shares no module with a typed error with tssub (main.ts says why).
+  build({
+    ...common,
+    entryPoints: { explore: 'src/explore/main.ts' },
+    outdir: 'dist/deps',
   }),
   ...[...extraDependencies].map(([name, module]) =>
     build({

@@ -33,6 +33,12 @@ export async function tssub(argv: readonly string[], io: CliIO): Promise<number>
     context.quiet = raw['quiet'] === true;
     context.debug = raw['debug'] === true;
     const connection = parseConnectionConfig(raw, process.pid, SUBSCRIBER_PROPERTY_COMMANDS);
+    if (raw['explore'] === true) {
+      // Loaded only here: no other run pays for the explorer's code.
+      const { exploreCommand } = await import('../explore/command.js');
+      await exploreCommand(raw, connection, io);
+      return;
+    }
     const subscribe = parseSubscribeConfig(raw, connection.protocolVersion);
     const output = parseOutputConfig(raw);
     let format: MessageFormatter;
