@@ -54,7 +54,7 @@ export function decodeKeys(input: string): Key[] {
     const ch = input[i]!;
     if (ch === '\x1b') {
       const rest = input.slice(i + 1);
-      const seq = /^(\[[0-9;?]*[ -/]*[@-~]|O[A-Za-z])/.exec(rest);
+      const seq = /^(\[[0-?]*[ -/]*[@-~]|O[A-Za-z])/.exec(rest);
       if (!seq) {
         keys.push({ name: 'escape' });
         i++;
@@ -165,6 +165,17 @@ export const FOOTER_HINTS: ReadonlyArray<readonly [string, string]> = [
   ['/', 'search'],
   ['␣', 'pause'],
   ['p', 'publish'],
+  ['d', 'clear'],
+  ['s', 'save'],
+  ['?', 'help'],
+  ['q', 'quit'],
+];
+
+export const SHORT_FOOTER_HINTS: ReadonlyArray<readonly [string, string]> = [
+  ['↑↓←→', ''],
+  ['/', 'find'],
+  ['␣', 'pause'],
+  ['p', 'pub'],
   ['d', 'clear'],
   ['s', 'save'],
   ['?', 'help'],

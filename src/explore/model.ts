@@ -139,7 +139,8 @@ export class RateMeter {
 
   add(now: number, n = 1): void {
     this.advance(now);
-    const i = Math.floor(now / 1000) % this.windowSec;
+    // A time before the current second (a clock stepped back) counts in the current one.
+    const i = Math.max(this.second, Math.floor(now / 1000)) % this.windowSec;
     this.buckets[i] = (this.buckets[i] ?? 0) + n;
   }
 
@@ -154,7 +155,7 @@ export class RateMeter {
 
   private advance(now: number): void {
     const second = Math.floor(now / 1000);
-    if (second === this.second) return;
+    if (second <= this.second) return;
     const gap = Number.isNaN(this.second) ? this.windowSec : Math.min(second - this.second, this.windowSec);
     for (let s = 1; s <= gap; s++) this.buckets[(second - gap + s) % this.windowSec] = 0;
     this.second = second;

@@ -2,7 +2,7 @@
  * Reads a payload as a number for the chart: `21.5`, `-3`, `1e3`, `21.5 °C`, `87%`. A unit of a
  * few non-digit characters may follow; anything longer is text, not a reading.
  */
-const NUMERIC = /^\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*(?:[^\d\s.+-][^\d]{0,11})?\s*$/u;
+const NUMERIC = /^\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*(?:[^\d\s.+\-\ufffd][^\d\ufffd]{0,11})?\s*$/u;
 
 /** Longer payloads are never a reading; checking the length first keeps the common case cheap. */
 const MAX_NUMERIC_BYTES = 32;

@@ -5,7 +5,7 @@
  */
 import { pad, printable, textWidth } from './text.js';
 import { preview } from './payload-view.js';
-import { FOOTER_HINTS, KEY_HELP, promptText } from './keys.js';
+import { FOOTER_HINTS, KEY_HELP, SHORT_FOOTER_HINTS, promptText } from './keys.js';
 import type { Row, TopicNode } from './model.js';
 import { detailLines } from './detail.js';
 import { painter, type Painter, type Segment } from './style.js';
@@ -61,16 +61,17 @@ function statusLine(state: ViewState, width: number, paint: Painter): string {
   const [word, style] = STATE_WORDS[state.link];
   const rate = tree.rate.rate(state.now);
   const segs: Segment[] = [
-    [' tssub explore ', 'title'],
+    [width >= 80 ? ' tssub explore ' : ' explore ', 'title'],
     [`${printable(state.broker)} `, 'plain'],
     [word, style],
     [state.reconnects > 0 ? ` (${state.reconnects} reconnect${state.reconnects === 1 ? '' : 's'})` : '', 'warn'],
+    // Before the numbers, which a narrow terminal cuts: a paused view must say so.
+    [state.paused ? '  PAUSED' : '', 'bad'],
     [`  ${rate < 10 ? rate.toFixed(1) : Math.round(rate)} msg/s`, 'plain'],
     [`  ${tree.totalMessages} msgs`, 'plain'],
     [`  ${tree.topicCount} topics`, 'plain'],
     [`  ${Math.round(state.memoryBytes / 1024 / 1024)} MB`, 'dim'],
   ];
-  if (state.paused) segs.push(['  PAUSED', 'bad']);
   return paint.line(segs, width, 'plain');
 }
 
@@ -136,8 +137,15 @@ function footerLine(state: ViewState, width: number, paint: Painter): string {
   const segs: Segment[] = [];
   const search = state.tree.activeSearch;
   if (search) segs.push([` search: ${printable(search.text)} (${search.kind}, Esc ends) `, 'warn']);
-  for (const [key, what] of FOOTER_HINTS) segs.push([` ${key}`, 'key'], [` ${what}`, 'dim']);
+  const used = segs.reduce((w, [t]) => w + textWidth(t), 0);
+  // Narrow terminals get the short words; q must stay in view.
+  const hints = used + hintsWidth(FOOTER_HINTS) <= width ? FOOTER_HINTS : SHORT_FOOTER_HINTS;
+  for (const [key, what] of hints) segs.push([` ${key}`, 'key'], [what ? ` ${what}` : '', 'dim']);
   return paint.line(segs, width);
+}
+
+function hintsWidth(hints: ReadonlyArray<readonly [string, string]>): number {
+  return hints.reduce((w, [key, what]) => w + textWidth(key) + (what ? textWidth(what) + 2 : 1), 0);
 }
 
 function helpLines(width: number, height: number, paint: Painter): string[] {
