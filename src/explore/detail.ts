@@ -37,7 +37,7 @@ function topicDetail(state: ViewState, node: TopicNode, width: number, height: n
   out.push([[` ${flags.join(' · ')}`, last.retain ? 'retained' : 'dim']]);
   out.push(...propertyLines(last.properties, inner));
 
-  const history = node.history();
+  const history = node.history.entries();
   const values = history.map((h) => h.value).filter((v): v is number => v !== undefined);
   const chart = values.length >= 2 && values.length === history.length ? CHART_HEIGHT + 1 : 0;
   // The history table keeps at least a heading and three rows when there is room.

@@ -8,3 +8,5 @@ export interface Limits {
 }
 
 export const DEFAULT_LIMITS: Limits = { historyPerTopic: 100, maxPayloadBytes: 65_536 };
+
+export type QoS = 0 | 1 | 2;

@@ -4,12 +4,14 @@
  * so the tests (and the renderer) run from a fixed clock.
  */
 import { filterProblem, topicMatches } from '../core/topics.js';
-import { DEFAULT_LIMITS, type Limits } from './limits.js';
+import { History } from './history.js';
+import { DEFAULT_LIMITS, type Limits, type QoS } from './limits.js';
 import { parseNumeric } from './numeric.js';
 
 export { DEFAULT_LIMITS, type Limits } from './limits.js';
 
-export type QoS = 0 | 1 | 2;
+export type { QoS } from './limits.js';
+export { HISTORY_PREVIEW_BYTES, type HistoryEntry } from './history.js';
 
 /** One message as the explorer takes it from the broker link. */
 export interface IncomingMessage {
@@ -19,23 +21,6 @@ export interface IncomingMessage {
   retain: boolean;
   /** MQTT 5 properties, as name -> value (user properties as an object of strings). */
   properties?: Readonly<Record<string, unknown>>;
-}
-
-/**
- * Bytes of each history entry's payload kept: the table shows one line of it, so a history of a
- * hundred large messages costs a hundred short previews, not a hundred payloads.
- */
-export const HISTORY_PREVIEW_BYTES = 96;
-
-export interface HistoryEntry {
-  at: number;
-  /** The first HISTORY_PREVIEW_BYTES of the payload. */
-  preview: Uint8Array;
-  size: number;
-  qos: QoS;
-  retain: boolean;
-  /** The payload read as a number (`21.5`, `21.5 °C`), when it is one. */
-  value: number | undefined;
 }
 
 export interface LastMessage {
@@ -69,35 +54,14 @@ export class TopicNode {
   expanded = false;
   /** Topics at or below that match the search; only meaningful while a search is on. */
   matchesBelow = 0;
-  private ring: HistoryEntry[] = [];
-  /** Index in `ring` of the oldest entry once the ring is full. */
-  private head = 0;
+  readonly history: History;
 
-  constructor(name: string, parent: TopicNode | undefined) {
+  constructor(name: string, parent: TopicNode | undefined, historyCap: number) {
     this.name = name;
     this.parent = parent;
     this.depth = parent ? parent.depth + 1 : -1;
     this.topic = parent && parent.depth >= 0 ? `${parent.topic}/${name}` : name;
-  }
-
-  /** The history, oldest first. */
-  history(): HistoryEntry[] {
-    return this.head === 0 ? this.ring.slice() : [...this.ring.slice(this.head), ...this.ring.slice(0, this.head)];
-  }
-
-  get historyLength(): number {
-    return this.ring.length;
-  }
-
-  remember(entry: HistoryEntry, cap: number): void {
-    if (cap <= 0) return;
-    if (this.ring.length < cap) {
-      this.ring.push(entry);
-      return;
-    }
-    // A ring: once full, the oldest slot is overwritten and nothing is shifted.
-    this.ring[this.head] = entry;
-    this.head = (this.head + 1) % cap;
+    this.history = new History(historyCap);
   }
 
   get isTopic(): boolean {
@@ -163,7 +127,7 @@ export class RateMeter {
 }
 
 export class TopicTree {
-  readonly root = new TopicNode('', undefined);
+  readonly root: TopicNode;
   readonly limits: Limits;
   readonly rate = new RateMeter();
   /** Every message seen, paused or not. */
@@ -173,6 +137,7 @@ export class TopicTree {
 
   constructor(limits: Limits = DEFAULT_LIMITS) {
     this.limits = limits;
+    this.root = new TopicNode('', undefined, 0);
   }
 
   get topicCount(): number {
@@ -207,17 +172,7 @@ export class TopicTree {
     const kept = payload.length > this.limits.maxPayloadBytes ? payload.subarray(0, this.limits.maxPayloadBytes) : payload;
     // A copy: the link's buffer may be a slice of a large read, which a reference would keep alive.
     node.last = { at: now, payload: Uint8Array.from(kept), size: payload.length, qos: message.qos, retain: message.retain, properties: message.properties };
-    node.remember(
-      {
-        at: now,
-        preview: Uint8Array.from(payload.subarray(0, HISTORY_PREVIEW_BYTES)),
-        size: payload.length,
-        qos: message.qos,
-        retain: message.retain,
-        value: parseNumeric(payload),
-      },
-      this.limits.historyPerTopic,
-    );
+    node.history.add(now, payload, message.qos, message.retain, parseNumeric(payload));
     const matches = firstMessage && this.search !== undefined && searchMatches(this.search, node.topic);
     for (let n: TopicNode | undefined = node; n; n = n.parent) {
       n.messagesBelow++;
@@ -233,7 +188,7 @@ export class TopicTree {
     for (const name of topic.split('/')) {
       let child = node.childByName.get(name);
       if (!child) {
-        child = new TopicNode(name, node);
+        child = new TopicNode(name, node, this.limits.historyPerTopic);
         insertSorted(node.children, child);
         node.childByName.set(name, child);
       }

@@ -72,8 +72,8 @@ describe('explore model: caps', () => {
     for (let i = 1; i <= 7; i++) tree.add(msg('t', String(i)), i);
     const node = tree.find('t')!;
     assert.equal(node.count, 7);
-    assert.deepEqual(node.history().map((h) => h.value), [5, 6, 7]);
-    assert.deepEqual(node.history().map((h) => h.at), [5, 6, 7]);
+    assert.deepEqual(node.history.entries().map((h) => h.value), [5, 6, 7]);
+    assert.deepEqual(node.history.entries().map((h) => h.at), [5, 6, 7]);
   });
 
   test('the last payload is cut at the cap, its size still known; history keeps a short preview', () => {
@@ -83,7 +83,7 @@ describe('explore model: caps', () => {
     const node = tree.find('t')!;
     assert.equal(node.last!.payload.length, 16);
     assert.equal(node.last!.size, 1000);
-    const [entry] = node.history();
+    const [entry] = node.history.entries();
     assert.equal(entry!.size, 1000);
     assert.ok(entry!.preview.length < 1000);
   });
@@ -100,7 +100,7 @@ describe('explore model: caps', () => {
   test('a history of 0 keeps none', () => {
     const tree = new TopicTree({ historyPerTopic: 0, maxPayloadBytes: 10 });
     tree.add(msg('t', '1'), 0);
-    assert.equal(tree.find('t')!.historyLength, 0);
+    assert.equal(tree.find('t')!.history.length, 0);
   });
 
   test('the pause buffer counts at once and keeps only the last N per topic', () => {
@@ -114,7 +114,7 @@ describe('explore model: caps', () => {
     assert.equal(tree.find('t'), undefined);
     held.release((m, at) => tree.apply(m, at));
     assert.equal(tree.totalMessages, 5);
-    assert.deepEqual(tree.find('t')!.history().map((h) => h.value), [3, 4]);
+    assert.deepEqual(tree.find('t')!.history.entries().map((h) => h.value), [3, 4]);
   });
 });
 
