@@ -5,7 +5,7 @@
  */
 import { promptKey, decodeKeys, suggestedFileName, viewAction, type Key, type PromptAction, type ViewAction } from './keys.js';
 import type { BrokerLink, LinkState } from './link.js';
-import { PauseBuffer, TopicTree, parseSearch, type IncomingMessage, type Limits } from './model.js';
+import { PauseBuffer, TopicTree, parseSearch, searchMatches, type IncomingMessage, type Limits } from './model.js';
 import { collapse, expand, moveSelection, visibleSelection } from './navigation.js';
 import { renderFrame, scrollFor, treeHeight } from './render.js';
 import { ScreenWriter } from './screen.js';
@@ -250,9 +250,14 @@ export class ExplorerApp {
   }
 
   private setSearch(text: string): void {
-    this.tree.setSearch(parseSearch(text));
-    // A selection hidden by the search gives way to the first match; the scroll starts over.
+    const search = parseSearch(text);
+    this.tree.setSearch(search);
     this.view.scroll = 0;
+    if (!search) return;
+    // A selection the search hides gives way to the first matching topic, not to its ancestors.
+    const rows = this.tree.rows();
+    if (rows.some((r) => r.node === this.view.selected)) return;
+    this.view.selected = rows.find((r) => r.node.isTopic && searchMatches(search, r.node.topic))?.node ?? rows[0]?.node;
   }
 
   private onPromptAction(action: PromptAction): void {

@@ -60,19 +60,33 @@ function statusLine(state: ViewState, width: number, paint: Painter): string {
   const { tree } = state;
   const [word, style] = STATE_WORDS[state.link];
   const rate = tree.rate.rate(state.now);
-  const segs: Segment[] = [
-    [width >= 80 ? ' tssub explore ' : ' explore ', 'title'],
+  const rateText = rate < 10 ? rate.toFixed(1) : String(Math.round(rate));
+  const memory = `${Math.round(state.memoryBytes / 1024 / 1024)} MB`;
+  const reconnects = state.reconnects > 0 ? ` (${state.reconnects} reconnect${state.reconnects === 1 ? '' : 's'})` : '';
+  const full: Segment[] = [
+    [' tssub explore ', 'title'],
     [`${printable(state.broker)} `, 'plain'],
     [word, style],
-    [state.reconnects > 0 ? ` (${state.reconnects} reconnect${state.reconnects === 1 ? '' : 's'})` : '', 'warn'],
+    [reconnects, 'warn'],
     // Before the numbers, which a narrow terminal cuts: a paused view must say so.
     [state.paused ? '  PAUSED' : '', 'bad'],
-    [`  ${rate < 10 ? rate.toFixed(1) : Math.round(rate)} msg/s`, 'plain'],
-    [`  ${tree.totalMessages} msgs`, 'plain'],
-    [`  ${tree.topicCount} topics`, 'plain'],
-    [`  ${Math.round(state.memoryBytes / 1024 / 1024)} MB`, 'dim'],
+    [`  ${rateText} msg/s  ${tree.totalMessages} msgs  ${tree.topicCount} topics`, 'plain'],
+    [`  ${memory}`, 'dim'],
   ];
-  return paint.line(segs, width, 'plain');
+  const fits = (segs: Segment[]): boolean => segs.reduce((w, [t]) => w + textWidth(t), 0) <= width;
+  if (fits(full)) return paint.line(full, width);
+  const untitled: Segment[] = [[' ', 'plain'], ...full.slice(1)];
+  if (fits(untitled)) return paint.line(untitled, width);
+  // Narrow: the numbers first, the broker last (it is the one thing that does not change).
+  const compact: Segment[] = [
+    [` ${word}`, style],
+    [state.reconnects > 0 ? ` ↻${state.reconnects}` : '', 'warn'],
+    [state.paused ? ' PAUSED' : '', 'bad'],
+    [` ${rateText}/s ${tree.totalMessages} msgs ${tree.topicCount} topics`, 'plain'],
+    [` ${memory}`, 'dim'],
+    [` ${printable(state.broker)}`, 'plain'],
+  ];
+  return paint.line(compact, width);
 }
 
 function treeLines(state: ViewState, width: number, height: number, paint: Painter): string[] {

@@ -141,7 +141,7 @@ describe('tssub --explore in a terminal', { skip }, () => {
       await broker.halt();
       await pane.waitFor('reconnecting', 'the reconnecting state');
       await broker.resume();
-      await pane.waitFor('connected (1 reconnect)', 'the reconnect', 30_000);
+      await pane.waitFor(/connected( \(1 reconnect\)|.*↻1)/, 'the reconnect', 30_000);
       pane.keys('C-c');
       await pane.waitFor('exit=0');
     });

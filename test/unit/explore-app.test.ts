@@ -172,7 +172,7 @@ describe('explore app', () => {
     link.state('reconnecting', new Error('connection lost'));
     await until(() => terminal.screen()[0]?.includes('reconnecting') ?? false, 'reconnecting');
     link.state('connected');
-    await until(() => terminal.screen()[0]?.includes('connected (1 reconnect)') ?? false, 'the count');
+    await until(() => /connected( \(1 reconnect\)|.*↻1)/.test(terminal.screen()[0] ?? ''), 'the count');
     app.stop();
     await ended;
   });

@@ -111,7 +111,9 @@ describe('explore render: frames at fixed sizes and a fixed clock', () => {
       prompt: { kind: 'publish-payload', topic: 'office/light', text: 'off' },
     });
     const text = plain(renderFrame(st, 80, 24, false));
-    assert.match(text[0]!, /◌ reconnecting \(2 reconnects\).*PAUSED/);
+    assert.match(text[0]!, /^ ◌ reconnecting ↻2 PAUSED 1.3\/s 8 msgs 4 topics 50 MB localhost:1883$/);
+    assert.match(plain(renderFrame({ ...st, paused: false }, 84, 24, false))[0]!, /^ localhost:1883 ◌ reconnecting \(2 reconnects\)  1.3 msg\/s/);
+    assert.match(plain(renderFrame(st, 60, 20, false))[0]!, /^ ◌ reconnecting ↻2 PAUSED 1.3\/s 8 msgs 4 topics 50 MB/);
     assert.equal(text[23], 'publish to office/light, payload: off█');
     const noticed = plain(renderFrame({ ...st, prompt: undefined, notice: { text: 'published to x', error: false, at: T0 } }, 80, 24, false));
     assert.equal(noticed[23], ' published to x');
