@@ -14,6 +14,11 @@ import type { ViewState } from './view-state.js';
 
 /** ~15 frames a second at most: more is not seen, and costs the terminal. */
 export const FRAME_MS = 66;
+/**
+ * A key is answered sooner: its frame comes this long after the last one at most, so a key is on
+ * screen within a frame's work even while messages keep the frames at FRAME_MS.
+ */
+const KEY_FRAME_MS = 16;
 /** Ages, rates and memory change with time alone: redraw at least this often. */
 const TICK_MS = 1000;
 
@@ -130,10 +135,14 @@ export class ExplorerApp {
     this.schedule();
   }
 
-  /** A frame soon, but no sooner than FRAME_MS after the last one. */
-  private schedule(): void {
-    if (this.frameTimer) return;
-    const wait = Math.max(0, this.lastFrame + FRAME_MS - this.settings.clock());
+  /** A frame soon, but no sooner than `gap` after the last one. */
+  private schedule(gap = FRAME_MS): void {
+    const wait = Math.max(0, this.lastFrame + gap - this.settings.clock());
+    if (this.frameTimer) {
+      // A key may not wait for a frame that messages put off.
+      if (gap >= FRAME_MS) return;
+      clearTimeout(this.frameTimer);
+    }
     this.frameTimer = setTimeout(() => {
       this.frameTimer = undefined;
       this.guard(() => this.draw());
@@ -158,7 +167,7 @@ export class ExplorerApp {
       if (this.finished) return;
       this.onKey(key);
     }
-    this.schedule();
+    this.schedule(KEY_FRAME_MS);
   }
 
   private onKey(key: Key): void {
@@ -283,7 +292,8 @@ export class ExplorerApp {
     const last = this.tree.find(topic)?.last;
     if (!last) return;
     const cut = last.payload.length < last.size ? ` (the first ${last.payload.length} of ${last.size}: --explore-max-payload)` : '';
-    this.settle(this.settings.saveFile(file, last.payload), `saved ${last.payload.length} bytes to ${file}${cut}`);
+    // A copy: the topic's buffer is reused by its next message while the file is written.
+    this.settle(this.settings.saveFile(file, Uint8Array.from(last.payload)), `saved ${last.payload.length} bytes to ${file}${cut}`);
   }
 
   /** Shows how an operation on the broker or the disk went, once it has. */

@@ -55,6 +55,7 @@ export class TopicNode {
   /** Topics at or below that match the search; only meaningful while a search is on. */
   matchesBelow = 0;
   readonly history: History;
+  private store = new Uint8Array(0);
 
   constructor(name: string, parent: TopicNode | undefined, historyCap: number) {
     this.name = name;
@@ -62,6 +63,18 @@ export class TopicNode {
     this.depth = parent ? parent.depth + 1 : -1;
     this.topic = parent && parent.depth >= 0 ? `${parent.topic}/${name}` : name;
     this.history = new History(historyCap);
+  }
+
+  /**
+   * Copies the last payload into this topic's own buffer, reused from message to message: the
+   * link's buffer may be a slice of a large read (a reference would keep it alive), and a fresh
+   * copy per message made RSS grow with the message rate. The view returned is valid until the
+   * next message on this topic; whoever keeps it longer (a save) copies it.
+   */
+  keep(payload: Uint8Array): Uint8Array {
+    if (this.store.length < payload.length) this.store = new Uint8Array(Math.max(payload.length, Math.min(2 * this.store.length, 1 << 20)));
+    this.store.set(payload);
+    return this.store.subarray(0, payload.length);
   }
 
   get isTopic(): boolean {
@@ -170,8 +183,7 @@ export class TopicTree {
     node.count++;
     const { payload } = message;
     const kept = payload.length > this.limits.maxPayloadBytes ? payload.subarray(0, this.limits.maxPayloadBytes) : payload;
-    // A copy: the link's buffer may be a slice of a large read, which a reference would keep alive.
-    node.last = { at: now, payload: Uint8Array.from(kept), size: payload.length, qos: message.qos, retain: message.retain, properties: message.properties };
+    node.last = { at: now, payload: node.keep(kept), size: payload.length, qos: message.qos, retain: message.retain, properties: message.properties };
     node.history.add(now, payload, message.qos, message.retain, parseNumeric(payload));
     const matches = firstMessage && this.search !== undefined && searchMatches(this.search, node.topic);
     for (let n: TopicNode | undefined = node; n; n = n.parent) {
