@@ -69,7 +69,8 @@ async function main(): Promise<void> {
     const status = pane.screen().split('\n')[0];
     console.log(`${MESSAGES} messages over ${TOPICS} topics at ${Math.round(MESSAGES / elapsed)} msg/s for ${elapsed.toFixed(0)} s`);
     console.log(`status line: ${status?.trim()}`);
-    console.log(`key to screen (send-keys .. capture-pane shows the move), ${latencies.length} keys: median ${latencies[latencies.length >> 1]!.toFixed(0)} ms, max ${latencies[latencies.length - 1]!.toFixed(0)} ms`);
+    const at = (q: number): string => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!.toFixed(0);
+    console.log(`key to screen (send-keys .. capture-pane shows the move), ${latencies.length} keys: median ${at(0.5)} ms, p95 ${at(0.95)} ms, max ${at(1)} ms, over 100 ms: ${latencies.filter((l) => l > 100).length}`);
     console.log(`explorer CPU ${(((end.cpuSec - cpu0) / elapsed) * 100).toFixed(0)}% of a core; RSS ${mb(end.rss)}, peak ${mb(end.peak)}`);
     pane.keys('q');
     await pane.waitFor('exit=0');

@@ -51,7 +51,7 @@ export function processTerminal(stdin: ReadStream, stdout: WriteStream): Termina
       try {
         writeSync((stdout as { fd?: number }).fd ?? 1, LEAVE_SCREEN);
       } catch {
-        stdout.write(LEAVE_SCREEN);
+        // the terminal is gone (hang-up): nobody left to see it
       }
       try {
         stdin.setRawMode(false);

@@ -103,23 +103,26 @@ describe('tssub --explore in a terminal', { skip }, () => {
       assert.equal(readFileSync(join(dir, 'temp.txt'), 'utf8'), '22');
 
       pane.keys('q');
-      const end = await pane.waitFor('exit=0', 'the explorer to exit');
+      const end = await pane.waitFor(/exit=0\s+stty: -?icanon/, 'the explorer to exit');
       assert.match(end, /stty: icanon/);
       assert.equal(pane.show('#{alternate_on}'), '0');
       assert.equal(pane.show('#{cursor_flag}'), '1');
     });
   });
 
-  test('SIGTERM ends it with the terminal restored', async () => {
+  test('60x20 works, a resize redraws, SIGTERM ends it with the terminal restored', async () => {
     await withExplorer([], async (broker, _pane, open) => {
       const pane = open(60, 20);
       // 60x20: still the tree, the details and the way out.
       await pane.waitFor((s) => s.includes('waiting for messages on #') && s.includes('q quit'), 'the empty view');
       await run('tspub', [...at(broker), '-t', 'a/b', '-m', '1']);
       await pane.waitFor((s) => treeLine(s, 'a (1/1)') !== undefined, 'the topic');
+      // A resize redraws the whole screen at the new size.
+      pane.resize(80, 24);
+      await pane.waitFor((s) => s.includes('p publish d clear s save ? help q quit') && s.split('\n')[0]!.includes('tssub explore'), 'the 80x24 layout');
       const shell = pane.show('#{pane_pid}');
       execFileSync('pkill', ['-TERM', '-P', shell, '-x', 'node']);
-      const end = await pane.waitFor('exit=0', 'the explorer to exit');
+      const end = await pane.waitFor(/exit=0\s+stty: -?icanon/, 'the explorer to exit');
       assert.match(end, /stty: icanon/);
       assert.equal(pane.show('#{alternate_on}'), '0');
     });
@@ -130,7 +133,7 @@ describe('tssub --explore in a terminal', { skip }, () => {
       const pane = open();
       await pane.waitFor('● connected');
       await broker.halt();
-      const end = await pane.waitFor('exit=7', 'exit code 7');
+      const end = await pane.waitFor(/exit=7\s+stty: -?icanon/, 'exit code 7');
       assert.match(end, /tssub: connection to .* lost/);
       assert.match(end, /stty: icanon/);
       assert.equal(pane.show('#{alternate_on}'), '0');
@@ -156,7 +159,7 @@ describe('tssub --explore in a terminal', { skip }, () => {
       pane.keys('Escape');
       await pane.waitFor('waiting for messages on #');
       pane.keys('C-c');
-      const end = await pane.waitFor('exit=0');
+      const end = await pane.waitFor(/exit=0\s+stty: -?icanon/);
       assert.match(end, /stty: icanon/);
     });
   });

@@ -23,6 +23,12 @@ export interface TmuxPane {
   type(text: string): void;
   /** Polls the screen until `check` holds; fails with the last screen after `timeoutMs`. */
   waitFor(check: string | RegExp | ((screen: string) => boolean), what?: string, timeoutMs?: number): Promise<string>;
+  /**
+   * Resizes the window (the program gets SIGWINCH). tmux 3.3 then leaks a few lines of the
+   * alternate screen into the main one when the program leaves it (plain printf does it too):
+   * after a resize, check the main screen's state, not its text.
+   */
+  resize(width: number, height: number): void;
   /** Kills the tmux server and everything in it. */
   kill(): void;
 }
@@ -53,6 +59,7 @@ export function startTmux(command: string, width = 80, height = 24): TmuxPane {
         await sleep(25);
       }
     },
+    resize: (width, height) => void tmux('resize-window', '-x', String(width), '-y', String(height)),
     kill: () => {
       spawnSync('tmux', ['-L', socket, 'kill-server'], { stdio: 'ignore' });
     },
