@@ -3,11 +3,10 @@
 // publisher, while keys are sent and the time until the screen answers is measured. Reports key
 // latency, the explorer's CPU and its RSS (current and peak) from /proc.
 // Run: npm run build && node --import tsx scripts/explore-load.ts [topics] [messages] [rate]
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import mqtt from 'mqtt';
 import { startBroker } from '../test/helpers/broker.js';
 import { shellQuote, startTmux } from '../test/helpers/tmux.js';
 
@@ -16,8 +15,23 @@ const MESSAGES = Number(process.argv[3] ?? 1_000_000);
 const RATE = Number(process.argv[4] ?? 5000);
 const ROOT = resolve(import.meta.dirname, '..');
 
-const topicOf = (i: number): string => `load/${Math.floor(i / 100)}/device/${i % 100}`;
-const payloadOf = (n: number): string => (n % 2 ? `${(20 + (n % 50) / 10).toFixed(1)} °C` : JSON.stringify({ n, on: n % 3 === 0 }));
+/** The publisher: MQTT.js at RATE msg/s over TOPICS topics, readings and small JSON. */
+const PUBLISHER = `
+import mqtt from 'mqtt';
+const [port, topics, total, rate] = process.argv.slice(1).map(Number);
+const client = mqtt.connect('mqtt://127.0.0.1:' + port);
+await new Promise((r) => client.once('connect', r));
+const topicOf = (i) => 'load/' + Math.floor(i / 100) + '/device/' + (i % 100);
+const payloadOf = (n) => (n % 2 ? (20 + (n % 50) / 10).toFixed(1) + ' °C' : JSON.stringify({ n, on: n % 3 === 0 }));
+const started = Date.now();
+let sent = 0;
+while (sent < total) {
+  const due = Math.min(total, Math.floor(((Date.now() - started) / 1000) * rate));
+  for (; sent < due; sent++) client.publish(topicOf(sent % topics), payloadOf(sent));
+  await new Promise((r) => setTimeout(r, 5));
+}
+await new Promise((r) => client.end(false, {}, r));
+`;
 
 function procStatus(pid: string): { rss: number; peak: number; cpuSec: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -31,28 +45,28 @@ const mb = (n: number): string => `${(n / 1024 / 1024).toFixed(0)} MB`;
 async function main(): Promise<void> {
   const broker = await startBroker();
   const bin = join(ROOT, 'bin', 'tssub.js');
+  let publisher: ChildProcess | undefined;
   const pane = startTmux(`${shellQuote(process.execPath)} ${shellQuote(bin)} --explore -h 127.0.0.1 -p ${broker.port}`);
-  const client = mqtt.connect(`mqtt://127.0.0.1:${broker.port}`);
   try {
     await pane.waitFor('● connected');
     const pid = execFileSync('pgrep', ['-P', pane.show('#{pane_pid}'), '-x', 'node'], { encoding: 'utf8' }).trim();
-    if (!client.connected) await new Promise<void>((r) => client.once('connect', () => r()));
-    let sent = 0;
     const started = Date.now();
     const cpu0 = procStatus(pid).cpuSec;
-    const publishing = (async () => {
-      while (sent < MESSAGES) {
-        const due = Math.min(MESSAGES, Math.floor(((Date.now() - started) / 1000) * RATE));
-        for (; sent < due; sent++) client.publish(topicOf(sent % TOPICS), payloadOf(sent));
-        await sleep(5);
-      }
-    })();
+    // A process of its own: this one blocks on tmux while it polls the screen, which would make
+    // the publisher fall behind and then send in bursts.
+    publisher = spawn(process.execPath, ['--input-type=module', '-e', PUBLISHER, String(broker.port), String(TOPICS), String(MESSAGES), String(RATE)], {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    const publishing = new Promise<void>((r) => publisher!.once('exit', () => r()));
+    let finished = false;
+    void publishing.then(() => (finished = true));
     // Open the first levels, then move up and down while the messages pour in.
     await pane.waitFor('load (');
     pane.keys('Right', 'Right', 'Right', 'Right', 'Right');
     const latencies: number[] = [];
     let down = true;
-    while (sent < MESSAGES) {
+    while (!finished) {
       await sleep(1000);
       const before = pane.screen().split('\n')[1]!.split('│')[1];
       const t0 = performance.now();
@@ -75,7 +89,7 @@ async function main(): Promise<void> {
     pane.keys('q');
     await pane.waitFor('exit=0');
   } finally {
-    client.end(true);
+    publisher?.kill();
     pane.kill();
     await broker.stop();
   }

@@ -262,7 +262,11 @@ export class ExplorerApp {
     const search = parseSearch(text);
     this.tree.setSearch(search);
     this.view.scroll = 0;
-    if (!search) return;
+    if (!search) {
+      // The topic found stays selected: open the way to it in the whole tree.
+      if (this.view.selected) this.tree.reveal(this.view.selected);
+      return;
+    }
     // A selection the search hides gives way to the first matching topic, not to its ancestors.
     const rows = this.tree.rows();
     if (rows.some((r) => r.node === this.view.selected)) return;

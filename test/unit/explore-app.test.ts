@@ -128,6 +128,8 @@ describe('explore app', () => {
     assert.ok(!terminal.screen().some((l) => l?.includes('x (1/1)')));
     terminal.input('\x1b');
     await until(() => terminal.screen().some((l) => l?.includes('x (1/1)')), 'the whole tree again');
+    assert.ok(terminal.screen().some((l) => l?.includes('two (1)')), 'the match stays in view, selected');
+    assert.ok(terminal.screen().some((l) => l?.includes('│ y/two')));
     app.stop();
     assert.deepEqual(await ended, { reason: 'signal' });
     assert.equal(terminal.restored, 1);
