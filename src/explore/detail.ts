@@ -43,9 +43,10 @@ function topicDetail(state: ViewState, node: TopicNode, width: number, height: n
   // The history table keeps at least a heading and three rows when there is room.
   const forHistory = Math.min(history.length, 3) + 1;
   const room = Math.max(1, height - out.length - 1 - chart - forHistory);
-  const complete = last.payload.length === last.size;
-  const { kind, lines } = payloadLines(last.payload, complete, inner);
-  out.push([[` payload (${kind}${complete ? '' : `, first ${bytes(last.payload.length)}`})`, 'heading']]);
+  const payload = last.payload;
+  const complete = payload.length === last.size;
+  const { kind, lines } = payloadLines(payload, complete, inner, { holder: last, seq: last.seq });
+  out.push([[` payload (${kind}${complete ? '' : `, first ${bytes(payload.length)}`})`, 'heading']]);
   const shown = lines.length > room ? [...lines.slice(0, room - 1), `… ${lines.length - room + 1} more lines`] : lines;
   for (const l of shown) out.push([[` ${l}`, 'plain']]);
   if (chart > 0) out.push(...chartLines(values, inner));

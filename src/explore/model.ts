@@ -23,14 +23,42 @@ export interface IncomingMessage {
   properties?: Readonly<Record<string, unknown>>;
 }
 
-export interface LastMessage {
-  at: number;
-  /** At most Limits.maxPayloadBytes of the payload. */
-  payload: Uint8Array;
-  size: number;
-  qos: QoS;
-  retain: boolean;
+/**
+ * A topic's last message. One object a topic, updated in place, and the payload in a buffer of
+ * the topic's own, reused: an object and a copy per message lived a second or two (until the
+ * topic's next message), long enough to be promoted by the garbage collector, whose pauses then
+ * grew with the message rate.
+ */
+export class LastMessage {
+  at = 0;
+  /** The payload's full size; the bytes kept are at most Limits.maxPayloadBytes. */
+  size = 0;
+  qos: QoS = 0;
+  retain = false;
   properties: Readonly<Record<string, unknown>> | undefined;
+  /** Counts the messages stored: what a cache of something derived from the payload checks. */
+  seq = 0;
+  private store = new Uint8Array(0);
+  private kept = 0;
+
+  /** The bytes kept: a view, valid until the next message on the topic (copy it to keep it). */
+  get payload(): Uint8Array {
+    return this.store.subarray(0, this.kept);
+  }
+
+  set(at: number, message: IncomingMessage, keep: number): void {
+    const bytes = message.payload.length > keep ? message.payload.subarray(0, keep) : message.payload;
+    if (this.store.length < bytes.length) this.store = new Uint8Array(Math.max(bytes.length, Math.min(2 * this.store.length, 1 << 20)));
+    // A copy: the link's buffer may be a slice of a large read, which a reference would keep alive.
+    this.store.set(bytes);
+    this.kept = bytes.length;
+    this.at = at;
+    this.size = message.payload.length;
+    this.qos = message.qos;
+    this.retain = message.retain;
+    this.properties = message.properties;
+    this.seq++;
+  }
 }
 
 export class TopicNode {
@@ -55,7 +83,6 @@ export class TopicNode {
   /** Topics at or below that match the search; only meaningful while a search is on. */
   matchesBelow = 0;
   readonly history: History;
-  private store = new Uint8Array(0);
 
   constructor(name: string, parent: TopicNode | undefined, historyCap: number) {
     this.name = name;
@@ -63,18 +90,6 @@ export class TopicNode {
     this.depth = parent ? parent.depth + 1 : -1;
     this.topic = parent && parent.depth >= 0 ? `${parent.topic}/${name}` : name;
     this.history = new History(historyCap);
-  }
-
-  /**
-   * Copies the last payload into this topic's own buffer, reused from message to message: the
-   * link's buffer may be a slice of a large read (a reference would keep it alive), and a fresh
-   * copy per message made RSS grow with the message rate. The view returned is valid until the
-   * next message on this topic; whoever keeps it longer (a save) copies it.
-   */
-  keep(payload: Uint8Array): Uint8Array {
-    if (this.store.length < payload.length) this.store = new Uint8Array(Math.max(payload.length, Math.min(2 * this.store.length, 1 << 20)));
-    this.store.set(payload);
-    return this.store.subarray(0, payload.length);
   }
 
   get isTopic(): boolean {
@@ -182,8 +197,7 @@ export class TopicTree {
     const firstMessage = node.count === 0;
     node.count++;
     const { payload } = message;
-    const kept = payload.length > this.limits.maxPayloadBytes ? payload.subarray(0, this.limits.maxPayloadBytes) : payload;
-    node.last = { at: now, payload: node.keep(kept), size: payload.length, qos: message.qos, retain: message.retain, properties: message.properties };
+    (node.last ??= new LastMessage()).set(now, message, this.limits.maxPayloadBytes);
     node.history.add(now, payload, message.qos, message.retain, parseNumeric(payload));
     const matches = firstMessage && this.search !== undefined && searchMatches(this.search, node.topic);
     for (let n: TopicNode | undefined = node; n; n = n.parent) {

@@ -72,13 +72,22 @@ export function hexDump(bytes: Uint8Array, width: number): string[] {
   return out;
 }
 
-/** Kept per shown payload and width: pretty-printing a large JSON payload every frame would cost. */
-const cache = new WeakMap<Uint8Array, { width: number; lines: string[]; kind: PayloadKind }>();
+/**
+ * Kept per message shown (its holder and sequence number) and width: pretty-printing a large JSON
+ * payload every frame would cost.
+ */
+const cache = new WeakMap<object, { seq: number; width: number; lines: string[]; kind: PayloadKind }>();
+
+/** A message identity for the cache: the object that holds the payload and its sequence number. */
+export interface CacheKey {
+  holder: object;
+  seq: number;
+}
 
 /** The payload as lines of at most `width` columns, with the kind that decided how. */
-export function payloadLines(bytes: Uint8Array, complete: boolean, width: number): { kind: PayloadKind; lines: string[] } {
-  const hit = cache.get(bytes);
-  if (hit && hit.width === width) return hit;
+export function payloadLines(bytes: Uint8Array, complete: boolean, width: number, key?: CacheKey): { kind: PayloadKind; lines: string[] } {
+  const hit = key && cache.get(key.holder);
+  if (hit && hit.width === width && hit.seq === key.seq) return hit;
   const kind = kindOf(bytes, complete);
   let lines: string[];
   if (kind === 'empty') lines = ['(empty payload)'];
@@ -88,7 +97,8 @@ export function payloadLines(bytes: Uint8Array, complete: boolean, width: number
     const shown = kind === 'json' ? JSON.stringify(parseJson(text)!.value, null, 2) : text;
     lines = printableLines(shown).flatMap((line) => wrap(line, width));
   }
-  const entry = { width, lines, kind };
-  cache.set(bytes, entry);
+  if (!key) return { kind, lines };
+  const entry = { seq: key.seq, width, lines, kind };
+  cache.set(key.holder, entry);
   return entry;
 }

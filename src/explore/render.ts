@@ -125,15 +125,16 @@ function treeRow(state: ViewState, row: Row, width: number, paint: Painter): str
   return paint.line(head, width, selected ? 'selected' : 'plain');
 }
 
-const previews = new WeakMap<object, string>();
+/** Per shown topic, the preview of its last payload, made again only when a message came. */
+const previews = new WeakMap<object, { seq: number; text: string }>();
 function previewOf(node: TopicNode): string {
   const last = node.last!;
-  let text = previews.get(last);
-  if (text === undefined) {
-    text = `= ${preview(last.payload, 120)}`;
-    previews.set(last, text);
+  let hit = previews.get(last);
+  if (hit?.seq !== last.seq) {
+    hit = { seq: last.seq, text: `= ${preview(last.payload, 120)}` };
+    previews.set(last, hit);
   }
-  return text;
+  return hit.text;
 }
 
 function footerLine(state: ViewState, width: number, paint: Painter): string {

@@ -152,9 +152,13 @@ describe('explore render: helpers', () => {
   });
 
   test('payload views: JSON pretty-printed, text wrapped, binary as hex, previews', () => {
-    assert.deepEqual(payloadLines(Buffer.from('{"a":[1]}'), true, 40), { kind: 'json', lines: ['{', '  "a": [', '    1', '  ]', '}'], width: 40 });
+    assert.deepEqual(payloadLines(Buffer.from('{"a":[1]}'), true, 40), { kind: 'json', lines: ['{', '  "a": [', '    1', '  ]', '}'] });
     assert.deepEqual(payloadLines(Buffer.from('abcdefgh'), true, 3).lines, ['abc', 'def', 'gh']);
     assert.equal(payloadLines(Buffer.from('{"a":'), false, 40).kind, 'text');
+    const holder = {};
+    assert.deepEqual(payloadLines(Buffer.from('{"a":1}'), true, 40, { holder, seq: 1 }).lines, ['{', '  "a": 1', '}']);
+    assert.deepEqual(payloadLines(Buffer.from('{"a":1}'), true, 40, { holder, seq: 1 }).lines, ['{', '  "a": 1', '}']);
+    assert.deepEqual(payloadLines(Buffer.from('plain'), true, 40, { holder, seq: 2 }).lines, ['plain'], 'a new message is not served from the cache');
     assert.deepEqual(hexDump(Buffer.from('0123456789'), 40), ['0000  30 31 32 33 34 35 36 37  01234567', '0008  38 39                    89']);
     assert.equal(preview(Buffer.from('a\n  b')), 'a b');
     assert.equal(preview(Buffer.from([0xff, 0])), '0xff00');
