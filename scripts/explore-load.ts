@@ -1,10 +1,12 @@
 // tssub --explore under load, end to end (not a test): the built bin in a real terminal (tmux)
 // against mosquitto, fed MESSAGES messages over TOPICS topics at RATE msg/s by an MQTT.js
 // publisher, while keys are sent and the time until the screen answers is measured. Reports key
-// latency, the explorer's CPU and its RSS (current and peak) from /proc.
+// latency, the explorer's CPU and its RSS (current and peak) from /proc, and the explorer's own
+// event-loop stalls and long GC pauses (scripts/explore-stalls.cjs, preloaded into it).
 // Run: npm run build && node --import tsx scripts/explore-load.ts [topics] [messages] [rate]
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startBroker } from '../test/helpers/broker.js';
@@ -46,7 +48,9 @@ async function main(): Promise<void> {
   const broker = await startBroker();
   const bin = join(ROOT, 'bin', 'tssub.js');
   let publisher: ChildProcess | undefined;
-  const pane = startTmux(`${shellQuote(process.execPath)} ${shellQuote(bin)} --explore -h 127.0.0.1 -p ${broker.port}`);
+  const stalls = join(mkdtempSync(join(tmpdir(), 'tsmqtt-stalls-')), 'stalls.txt');
+  const preload = `NODE_OPTIONS=${shellQuote(`--require ${join(ROOT, 'scripts', 'explore-stalls.cjs')}`)} EXPLORE_STALLS=${shellQuote(stalls)}`;
+  const pane = startTmux(`${preload} ${shellQuote(process.execPath)} ${shellQuote(bin)} --explore -h 127.0.0.1 -p ${broker.port}`);
   try {
     await pane.waitFor('● connected');
     const pid = execFileSync('pgrep', ['-P', pane.show('#{pane_pid}'), '-x', 'node'], { encoding: 'utf8' }).trim();
@@ -88,6 +92,7 @@ async function main(): Promise<void> {
     console.log(`explorer CPU ${(((end.cpuSec - cpu0) / elapsed) * 100).toFixed(0)}% of a core; RSS ${mb(end.rss)}, peak ${mb(end.peak)}`);
     pane.keys('q');
     await pane.waitFor('exit=0');
+    console.log(`explorer stalls (event loop > 50 ms, GC > 40 ms):\n${readFileSync(stalls, 'utf8').trimEnd()}`);
   } finally {
     publisher?.kill();
     pane.kill();
