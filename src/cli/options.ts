@@ -166,6 +166,13 @@ const terminalOptions: OptionSpec[] = [
   { key: 'color', long: 'color', value: 'WHEN', group: 'Output', describe: 'colour: auto (default: on a terminal, NO_COLOR/FORCE_COLOR apply), always or never' },
 ];
 
+/** tssub --explore, the interactive view (src/explore/), and its memory bounds. */
+const exploreOptions: OptionSpec[] = [
+  { key: 'explore', long: 'explore', group: 'Output', describe: 'interactive view of the broker on the terminal: topic tree, details, history, publish, clear retained (default -t: #)' },
+  { key: 'explore-history', long: 'explore-history', value: 'COUNT', group: 'Output', describe: 'with --explore: messages kept per topic for the history table and chart (default: 100)' },
+  { key: 'explore-max-payload', long: 'explore-max-payload', value: 'BYTES', group: 'Output', describe: 'with --explore: bytes of each topic\'s last payload kept, the rest dropped (default: 65536)' },
+];
+
 export const toolOptions: Record<ToolName, OptionSpec[]> = {
   tspub: [
     ...connectionOptions,
@@ -195,6 +202,7 @@ export const toolOptions: Record<ToolName, OptionSpec[]> = {
     ...outputOptions,
     ...jsonOptions,
     ...terminalOptions,
+    ...exploreOptions,
     ...generalOptions,
   ],
 };

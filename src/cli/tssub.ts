@@ -14,6 +14,12 @@ export async function tssub(raw: RawOptions, io: CliIO, context: RunContext): Pr
   context.quiet = raw['quiet'] === true;
   context.debug = raw['debug'] === true;
   const connection = parseConnectionConfig(raw, process.pid, SUBSCRIBER_PROPERTY_COMMANDS);
+  if (raw['explore'] === true) {
+    // Loaded only here: no other run evaluates the explorer's code.
+    const { exploreCommand } = await import('../explore/command.js');
+    await exploreCommand(raw, connection, io);
+    return;
+  }
   const subscribe = parseSubscribeConfig(raw, connection.protocolVersion);
   const signals = trapSignals();
   try {

@@ -33,6 +33,10 @@ export interface GrantedSubscription {
 
 export interface SubscribeHooks extends SessionHooks {
   onConnected?: () => void;
+  /** Each connection the broker accepted, the first and every reconnect (to publish on it). */
+  onSession?: (client: SessionClient) => void;
+  /** The connection was lost and a new one will be sought; `text` says why, as a warning would. */
+  onReconnecting?: (text: string) => void;
   onSubscribed?: (granted: GrantedSubscription[]) => void;
   onUnsubscribed?: (filters: string[]) => void;
   /**
@@ -433,6 +437,7 @@ class Subscription {
       else this.lost(c);
     });
     if (this.closing || c.ending.disconnect) return;
+    this.hooks.onSession?.(c);
     if (again) {
       this.resumed(c, connack.sessionPresent);
       return;
@@ -475,7 +480,9 @@ class Subscription {
       this.finish(new ConnectionLostError(`connection to ${where} lost: ${why.text}; ${fight}`));
       return;
     }
-    this.hooks.onWarning?.(`connection to ${where} lost: ${why.text}; reconnecting in ${this.reconnector.delaySec()} s`);
+    const text = `connection to ${where} lost: ${why.text}; reconnecting in ${this.reconnector.delaySec()} s`;
+    this.hooks.onWarning?.(text);
+    this.hooks.onReconnecting?.(text);
     this.retry();
   }
 
