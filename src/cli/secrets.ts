@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import type { ReadStream } from 'node:tty';
 import type { ConnectionConfig } from '../core/config/types.js';
 import { InputError, UsageError } from '../core/errors.js';
@@ -8,6 +7,8 @@ import { promptHidden } from './prompt.js';
 async function readPasswordFile(path: string): Promise<string> {
   let text: string;
   try {
+    // Loaded here: most runs read no password file.
+    const { readFile } = await import('node:fs/promises');
     text = await readFile(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
