@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   const pane = startTmux(`${preload} ${shellQuote(process.execPath)} ${shellQuote(bin)} --explore -h 127.0.0.1 -p ${broker.port}`);
   try {
     await pane.waitFor('● connected');
-    const pid = execFileSync('pgrep', ['-P', pane.show('#{pane_pid}'), '-x', 'node'], { encoding: 'utf8' }).trim();
+    const pid = execFileSync('pgrep', ['-P', pane.show('#{pane_pid}')], { encoding: 'utf8' }).trim();
     const started = Date.now();
     const cpu0 = procStatus(pid).cpuSec;
     // A process of its own: this one blocks on tmux while it polls the screen, which would make

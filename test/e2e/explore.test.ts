@@ -121,7 +121,8 @@ describe('tssub --explore in a terminal', { skip }, () => {
       pane.resize(80, 24);
       await pane.waitFor((s) => s.includes('p publish d clear s save ? help q quit') && s.split('\n')[0]!.includes('tssub explore'), 'the 80x24 layout');
       const shell = pane.show('#{pane_pid}');
-      execFileSync('pkill', ['-TERM', '-P', shell, '-x', 'node']);
+      // The pane's shell has one child, the explorer (Node 24 names its thread MainThread, not node).
+      execFileSync('pkill', ['-TERM', '-P', shell]);
       const end = await pane.waitFor(/exit=0\s+stty: -?icanon/, 'the explorer to exit');
       assert.match(end, /stty: icanon/);
       assert.equal(pane.show('#{alternate_on}'), '0');
