@@ -86,7 +86,10 @@ describe('-l at QoS 1 past 65,535 lines', { skip }, () => {
   after(async () => {
     await roomy?.stop();
   });
-  test('tspub delivers all 70,000; mosquitto_pub 2.0 loses most and still exits 0', async () => {
+  // mosquitto_pub 2.0 loses lines whose message id wraps while an earlier one is still in flight,
+  // and exits 0: how many depends on timing (none when the broker acknowledges fast enough), so
+  // its count is reported, not asserted; tspub's must be all of them, whatever the timing.
+  test('tspub delivers all 70,000 (mosquitto_pub 2.0: reported)', async (t) => {
     const lines = Buffer.from(Array.from({ length: 70_000 }, (_, i) => `${i + 1}\n`).join(''));
     const counts: number[] = [];
     for (const tool of ['tspub', 'mosquitto_pub'] as const) {
@@ -105,6 +108,6 @@ describe('-l at QoS 1 past 65,535 lines', { skip }, () => {
       counts.push((await sub.done).stdout.toString().split('\n').filter(Boolean).length);
     }
     assert.equal(counts[0], 70_000);
-    assert.ok(counts[1]! < 70_000, `mosquitto_pub delivered ${counts[1]}`);
+    t.diagnostic(`mosquitto_pub delivered ${counts[1]} of 70,000`);
   });
 });
