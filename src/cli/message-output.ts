@@ -1,5 +1,7 @@
 import type { RawOptions } from '../core/config/raw-options.js';
+import type { ConnectionConfig } from '../core/config/types.js';
 import { OutputError, UsageError } from '../core/errors.js';
+import { endpoint } from '../core/session/session.js';
 import type { SubscribeHooks } from '../core/subscribe/subscribe.js';
 import { OutputBatch } from '../output/batch.js';
 import { nowTimestamp, type Timestamp } from '../output/clock.js';
@@ -10,6 +12,8 @@ import type { CliIO } from './io.js';
 import type { ToolName } from './options.js';
 import { parseOutputConfig } from './output-config.js';
 import type { RunContext } from './run.js';
+import { supplyPassword } from './secrets.js';
+import { trapSignals } from './signals.js';
 
 const NO_TIME: Timestamp = { sec: 0, nsec: 0 };
 
@@ -20,7 +24,7 @@ interface Stoppable {
 }
 
 /** Where received messages go: stdout in the chosen format, and a spinner on a terminal's stderr. */
-export interface MessageOutput {
+interface MessageOutput {
   hooks: SubscribeHooks;
   progress: Progress | undefined;
   /** Ends the output: the spinner goes; a failed stdout is thrown. */
@@ -46,7 +50,7 @@ function say(tool: ToolName, io: CliIO, context: RunContext, text: string): void
  * The output of tssub, and of tspub -e for its responses: checked before anything connects.
  * `stop` ends the run when stdout's reader goes away (`| head -1`, EPIPE), quietly, like a signal.
  */
-export async function openMessageOutput(
+async function openMessageOutput(
   tool: ToolName,
   raw: RawOptions,
   io: CliIO,
@@ -101,4 +105,32 @@ export async function openMessageOutput(
       if (outputError) throw outputError;
     },
   };
+}
+
+/**
+ * A run that prints what it receives (tssub, and tspub -e): the output is checked before anything
+ * connects, the password fetched after every option was, and `receive` runs with the hooks that
+ * print and the signal that SIGINT, SIGTERM or a reader gone away raise.
+ */
+export async function receiveAndPrint(
+  tool: ToolName,
+  raw: RawOptions,
+  io: CliIO,
+  context: RunContext,
+  run: { connection: ConnectionConfig; filters: readonly string[] },
+  receive: (hooks: SubscribeHooks, signal: AbortSignal) => Promise<void>,
+): Promise<void> {
+  const signals = trapSignals();
+  try {
+    const output = await openMessageOutput(tool, raw, io, context, { signals, filters: run.filters });
+    try {
+      await supplyPassword(run.connection, io);
+      output.progress?.connecting(endpoint(run.connection));
+      await receive(output.hooks, signals.signal);
+    } finally {
+      output.close();
+    }
+  } finally {
+    signals.release();
+  }
 }

@@ -5,11 +5,10 @@ import { parseRequestConfig, type RequestConfig } from '../core/config/request.j
 import { PUBLISHER_PROPERTY_COMMANDS } from '../core/config/types.js';
 import { runPublish, type PublishHooks, type PublishRun } from '../core/publish/publish.js';
 import { runRequest } from '../core/request/request.js';
-import { endpoint } from '../core/session/session.js';
 import { startLineProgress, type LineProgressDisplay } from '../output/progress.js';
 import { colorLevel } from '../output/terminal.js';
 import type { CliIO } from './io.js';
-import { openMessageOutput } from './message-output.js';
+import { receiveAndPrint } from './message-output.js';
 import type { RunContext } from './run.js';
 import { supplyPassword } from './secrets.js';
 import { trapSignals } from './signals.js';
@@ -73,18 +72,10 @@ export async function tspub(raw: RawOptions, io: CliIO, context: RunContext): Pr
 }
 
 /** tspub -e: the request goes out as any message would; the responses come out as tssub prints. */
-async function requestAndPrint(run: PublishRun, request: RequestConfig, raw: RawOptions, io: CliIO, context: RunContext): Promise<void> {
-  const signals = trapSignals();
-  try {
-    const output = await openMessageOutput('tspub', raw, io, context, { signals, filters: request.subscribe.filters });
-    try {
-      await supplyPassword(run.connection, io);
-      output.progress?.connecting(endpoint(run.connection));
-      await runRequest({ connection: run.connection, request, stdin: run.stdin, hooks: output.hooks, signal: signals.signal });
-    } finally {
-      output.close();
-    }
-  } finally {
-    signals.release();
-  }
+function requestAndPrint(run: PublishRun, request: RequestConfig, raw: RawOptions, io: CliIO, context: RunContext): Promise<void> {
+  const { connection } = run;
+  return receiveAndPrint('tspub', raw, io, context, { connection, filters: request.subscribe.filters }, (hooks, signal) =>
+    // Only -s reads it: the getter keeps process.stdin unbuilt otherwise.
+    runRequest({ connection, request, get stdin() { return run.stdin; }, hooks, signal }),
+  );
 }

@@ -2,13 +2,10 @@ import { parseConnectionConfig } from '../core/config/connection.js';
 import type { RawOptions } from '../core/config/raw-options.js';
 import { parseSubscribeConfig } from '../core/config/subscribe.js';
 import { SUBSCRIBER_PROPERTY_COMMANDS } from '../core/config/types.js';
-import { endpoint } from '../core/session/session.js';
 import { runSubscribe } from '../core/subscribe/subscribe.js';
 import type { CliIO } from './io.js';
-import { openMessageOutput } from './message-output.js';
+import { receiveAndPrint } from './message-output.js';
 import type { RunContext } from './run.js';
-import { supplyPassword } from './secrets.js';
-import { trapSignals } from './signals.js';
 
 export async function tssub(raw: RawOptions, io: CliIO, context: RunContext): Promise<void> {
   context.quiet = raw['quiet'] === true;
@@ -21,17 +18,7 @@ export async function tssub(raw: RawOptions, io: CliIO, context: RunContext): Pr
     return;
   }
   const subscribe = parseSubscribeConfig(raw, connection.protocolVersion);
-  const signals = trapSignals();
-  try {
-    const output = await openMessageOutput('tssub', raw, io, context, { signals, filters: subscribe.filters });
-    try {
-      await supplyPassword(connection, io);
-      output.progress?.connecting(endpoint(connection));
-      await runSubscribe({ connection, subscribe, signal: signals.signal, hooks: output.hooks });
-    } finally {
-      output.close();
-    }
-  } finally {
-    signals.release();
-  }
+  await receiveAndPrint('tssub', raw, io, context, { connection, filters: subscribe.filters }, (hooks, signal) =>
+    runSubscribe({ connection, subscribe, signal, hooks }),
+  );
 }
